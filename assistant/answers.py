@@ -1,0 +1,56 @@
+"""The answer and citation records that the engines return and the CLI/app render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.models import Chunk
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered pointer from the answer to one passage, with the sentence(s) that support it."""
+
+    n: int
+    chunk: Chunk
+    quote: str
+
+    def to_json(self) -> dict:
+        c = self.chunk
+        return {
+            "n": self.n,
+            "chunk_id": c.id,
+            "action": c.action,
+            "country": c.country,
+            "years": c.years,
+            "section": c.section,
+            "criteria": list(c.criteria),
+            "source": c.source,
+            "page": c.page,
+            "text": c.text,
+            "quote": self.quote,
+        }
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    mode: str  # "extractive" | "metadata" | "llm" | "extractive-fallback"
+    language: str
+    citations: list[Citation] = field(default_factory=list)
+    nearest: list[Citation] = field(default_factory=list)  # shown when abstaining
+
+    def to_json(self) -> dict:
+        data = {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "mode": self.mode,
+            "language": self.language,
+            "citations": [c.to_json() for c in self.citations],
+        }
+        if self.nearest:
+            data["nearest"] = [c.to_json() for c in self.nearest]
+        return data

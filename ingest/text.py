@@ -1,0 +1,58 @@
+"""Small text helpers shared by ingest: folding for comparisons, slugs, stop words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u2013": "-",
+        "\u2014": "-",
+    }
+)
+
+# Function words left out of case-study ids and of fuzzy sentence matching.
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a an and the of for in on to into with by at from or as its their our is are be
+    le la les l un une des de du d et en au aux pour par sur dans avec sans a ou son sa ses leur leurs
+    el los las lo un una unos unas y e de del al en con por para sin o u su sus
+    """.split()
+)
+
+
+def normalize_punctuation(text: str) -> str:
+    """Curly quotes and apostrophes to straight ones, special spaces to plain spaces, dashes to '-'."""
+    return text.translate(_QUOTES)
+
+
+def fold(text: str) -> str:
+    """Accent- and case-folded form of `text` for comparisons (never for display)."""
+    decomposed = unicodedata.normalize("NFKD", normalize_punctuation(text))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[ \t]+", " ", stripped.casefold()).strip()
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens of `text` (letters and digits only)."""
+    return re.findall(r"[a-z0-9]+", fold(text))
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """ASCII, lowercase, dash-separated slug, cut at a dash to stay within `max_length`."""
+    slug = "-".join(words(text))
+    if len(slug) <= max_length:
+        return slug
+    cut = slug[: max_length + 1]
+    return cut[: cut.rfind("-")] if "-" in cut else slug[:max_length]

@@ -1,0 +1,185 @@
+"""`ChunkStore`: the chunks and their vectors in a Chroma collection (embedded or server).
+
+Casebook computes vectors with its own `CasebookEmbeddings` and hands them to Chroma, so
+Chroma never loads (or downloads) its default embedding model. The collection records which
+model made its vectors; `ensure_model` resets it when the model changes, and adding or querying
+with another model raises `ModelMismatchError`, so vectors of two models are never mixed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.config import Settings
+
+from ingest.models import Chunk
+from vectorstore import metadata as md
+from vectorstore.embeddings import CasebookEmbeddings
+from vectorstore.filters import SearchFilters
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_COLLECTION = "casebook"
+MODEL_KEY = "embedding_model_id"
+_CONFIGURATION: Any = {"hnsw": {"space": "cosine"}}
+_SETTINGS = Settings(anonymized_telemetry=False)
+
+
+class ModelMismatchError(RuntimeError):
+    """The collection holds vectors of another embedding model; call `ensure_model()` first."""
+
+
+class ChunkStore:
+    """Chunks with their vectors, searchable by cosine similarity and filterable by metadata."""
+
+    def __init__(
+        self, client: ClientAPI, embeddings: CasebookEmbeddings, collection: str = DEFAULT_COLLECTION
+    ) -> None:
+        self.client = client
+        self.embeddings = embeddings
+        self.collection_name = collection
+        self._collection = self._open_collection()
+
+    @classmethod
+    def persistent(
+        cls, path: str | Path, embeddings: CasebookEmbeddings, collection: str = DEFAULT_COLLECTION
+    ) -> ChunkStore:
+        """A store kept in a local folder (Chroma embedded in this process)."""
+        client = chromadb.PersistentClient(path=str(path), settings=_SETTINGS)
+        return cls(client, embeddings, collection)
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        embeddings: CasebookEmbeddings,
+        token: str | None = None,
+        collection: str = DEFAULT_COLLECTION,
+    ) -> ChunkStore:
+        """A store on a Chroma server, e.g. "http://localhost:8000"; `token` is sent as a Bearer token."""
+        parsed = urlparse(url)
+        secure = parsed.scheme == "https"
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        client = chromadb.HttpClient(
+            host=parsed.hostname or "localhost",
+            port=parsed.port or (443 if secure else 8000),
+            ssl=secure,
+            headers=headers,
+            settings=_SETTINGS,
+        )
+        return cls(client, embeddings, collection)
+
+    @property
+    def stored_model_id(self) -> str | None:
+        """The model that made the collection's vectors (None for a collection made elsewhere)."""
+        metadata = self._collection.metadata or {}
+        model_id = metadata.get(MODEL_KEY)
+        return str(model_id) if model_id is not None else None
+
+    def ensure_model(self, model_id: str | None = None) -> bool:
+        """Reset the collection when its vectors come from another model; True when it was reset.
+
+        `model_id` defaults to this store's embeddings. After a reset the caller must re-add
+        every chunk (and rebuild the lexical index from them).
+        """
+        wanted = model_id or self.embeddings.model_id
+        if self.stored_model_id == wanted:
+            return False
+        logger.warning(
+            "Collection %s holds vectors of %s, not %s: resetting it",
+            self.collection_name,
+            self.stored_model_id,
+            wanted,
+        )
+        self.client.delete_collection(self.collection_name)
+        self._collection = self._open_collection(wanted)
+        return True
+
+    def add(self, chunks: Sequence[Chunk], batch_size: int = 64) -> None:
+        """Add or replace `chunks` by id: adding the same chunk twice keeps one copy."""
+        self._check_model()
+        for start in range(0, len(chunks), batch_size):
+            batch = chunks[start : start + batch_size]
+            texts = [chunk.text for chunk in batch]
+            self._collection.upsert(
+                ids=[chunk.id for chunk in batch],
+                embeddings=self.embeddings.embed_documents(texts),  # type: ignore[arg-type]
+                documents=texts,
+                metadatas=[md.chunk_to_metadata(chunk) for chunk in batch],  # type: ignore[misc]
+            )
+        logger.info("Stored %d chunks in %s", len(chunks), self.collection_name)
+
+    def delete_where(self, source: str) -> None:
+        """Delete every chunk read from the file `source`."""
+        self._collection.delete(where={md.SOURCE: source})
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        if ids:
+            self._collection.delete(ids=list(ids))
+
+    def ids_for_source(self, source: str) -> list[str]:
+        return list(self._collection.get(where={md.SOURCE: source}, include=[])["ids"])
+
+    def all_chunks(self) -> list[Chunk]:
+        """Every stored chunk, ordered by source, case study and position."""
+        records = self._collection.get(include=["documents", "metadatas"])
+        chunks = [
+            md.chunk_from_metadata(chunk_id, text, metadata)
+            for chunk_id, text, metadata in zip(
+                records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True
+            )
+        ]
+        return sorted(chunks, key=lambda c: (c.source, c.case_study_id, c.position))
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def query(self, text: str, k: int, filters: SearchFilters | None = None) -> list[tuple[Chunk, float]]:
+        """The `k` chunks most similar to `text`, best first, with cosine similarity (1 - distance)."""
+        self._check_model()
+        if k <= 0 or self.count() == 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=[self.embeddings.embed_query(text)],  # type: ignore[arg-type]
+            n_results=k,
+            where=filters.to_chroma_where() if filters else None,
+            include=["documents", "metadatas", "distances"],
+        )
+        rows = zip(
+            result["ids"][0],
+            (result["documents"] or [[]])[0],
+            (result["metadatas"] or [[]])[0],
+            (result["distances"] or [[]])[0],
+            strict=True,
+        )
+        return [
+            (md.chunk_from_metadata(chunk_id, doc, metadata), _similarity(distance))
+            for chunk_id, doc, metadata, distance in rows
+        ]
+
+    def _open_collection(self, model_id: str | None = None) -> Collection:
+        return self.client.get_or_create_collection(
+            self.collection_name,
+            configuration=_CONFIGURATION,
+            metadata={MODEL_KEY: model_id or self.embeddings.model_id},
+            embedding_function=None,
+        )
+
+    def _check_model(self) -> None:
+        if self.stored_model_id != self.embeddings.model_id:
+            raise ModelMismatchError(
+                f"Collection {self.collection_name!r} holds vectors of {self.stored_model_id!r}, "
+                f"not {self.embeddings.model_id!r}: call ensure_model() and re-add the chunks."
+            )
+
+
+def _similarity(distance: float) -> float:
+    """Cosine distance in [0, 2] to a similarity in [0, 1] (opposite vectors score 0)."""
+    return min(1.0, max(0.0, 1.0 - distance))

