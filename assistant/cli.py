@@ -116,9 +116,9 @@ def _add_retrieval_options(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
-    )
+    level = logging.INFO if args.verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(message)s")
+    logging.getLogger("bm25s").setLevel(level)  # bm25s sets its own logger to DEBUG
     try:
         return _run(args, parser)
     except (LibraryError, EmbeddingModelError, ValueError) as error:

@@ -21,7 +21,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.answers import Answer, Citation
 from assistant.messages import message
 from assistant.questions import Question, term_overlap
-from ingest.models import Chunk
+from ingest.models import SECTION_KEYS, Chunk
 from vectorstore.hybrid import ScoredChunk
 
 MONTHS = (
@@ -84,6 +84,7 @@ class ExtractiveAnswerer:
         candidates = [
             (sentence, hit)
             for hit in passages
+            if hit.chunk.section in SECTION_KEYS  # notes, criteria lists and back covers answer nothing
             for sentence in split_sentences(hit.chunk.text, hit.chunk.language)
             if len(sentence.split()) >= self.config.min_words
         ]

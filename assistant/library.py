@@ -113,8 +113,8 @@ class Library:
     def _open_store(self) -> ChunkStore:
         s = self.settings
         if s.chroma_url:
-            return ChunkStore.from_url(s.chroma_url, s.collection, self.embeddings, token=s.chroma_token)
-        return ChunkStore(s.home / "chroma", s.collection, self.embeddings)
+            return ChunkStore.from_url(s.chroma_url, self.embeddings, token=s.chroma_token, collection=s.collection)
+        return ChunkStore.persistent(s.home / "chroma", self.embeddings, collection=s.collection)
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -150,8 +150,7 @@ class Library:
                 return LexicalIndex.load(self._lexical_path)
             except Exception as error:  # a damaged file is rebuilt, not fatal
                 log.warning("rebuilding the lexical index: %s", error)
-        index = LexicalIndex()
-        index.build(self.store.all_chunks())
+        index = LexicalIndex.build(self.store.all_chunks())
         index.save(self._lexical_path)
         marker.write_text(str(generation))
         return index

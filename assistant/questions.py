@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,7 +15,7 @@ from ingest.text import fold
 WORDS_FILE = Path(__file__).with_name("question_words.json")
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
 NUMBER = re.compile(r"\d")
-TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # on folded text; elisions (l'unhcr) split
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,21 @@ def content_tokens(text: str) -> list[str]:
 
 
 def term_overlap(question: Question, text: str) -> float:
-    """Share of the question's terms found in `text`, matching cognates by a common 5-letter stem
-    (réfugiés/refugees, indicateurs/indicators) so that it also works across languages."""
-    if not question.terms:
+    """Share of the question's terms found in `text`. Words match when they share a long enough
+    prefix, which also catches cognates across languages (réfugiés/refugees, syriens/Syrian)."""
+    terms = set(question.terms)
+    if not terms:
         return 0.0
-    stems = {t[:5] for t in content_tokens(text)}
-    found = sum(1 for t in set(question.terms) if t[:5] in stems)
-    return found / len(set(question.terms))
+    tokens = set(content_tokens(text))
+    return sum(1 for t in terms if any(_cognates(t, w) for w in tokens)) / len(terms)
+
+
+def _cognates(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    shared = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        shared += 1
+    return shared >= max(4, math.ceil(0.6 * min(len(a), len(b))))

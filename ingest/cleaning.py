@@ -23,8 +23,10 @@ _SPACES = re.compile(r"[ \t\u00a0\u202f\u2009]+")
 _COMPOUND = re.compile(r"\b([^\W\d_]+)-([^\W\d_]+)\b")
 _WORD = re.compile(r"[^\W\d_]+")
 # A footnote call glued after punctuation that follows a letter: "VdT,4 le", "poursuites.5".
+# A year may end the sentence too ("en 2016.1"); other digits before the dot are decimals.
 _GLUED_CALL = re.compile(
-    r"(?:(?<=[^\W\d_][.,;:!?)\]»”\"’])|(?<=[^\W\d_][)\]»”\"’][.,;:!?]))(\d{1,3})(?=\s|$)"
+    r"(?:(?<=[^\W\d_][.,;:!?)\]»”\"’])|(?<=[^\W\d_][)\]»”\"’][.,;:!?])|(?<=\b(?:19|20)\d\d\.))"
+    r"(\d{1,3})(?=\s|$)"
 )
 # A call set off by a space after a full stop, before a capital or the end: "nationale. 1 Cet".
 _SPACED_CALL = re.compile(r"(?<=[^\W\d_]\.) (\d{1,3})(?=\s+[^\W\d_]*[A-ZÀ-Ý]|\s*$)")
@@ -111,16 +113,6 @@ def normalize_bullet(text: str) -> str:
     """Any bullet glyph becomes "• " so later layers see one form."""
     stripped = text.lstrip()
     return "• " + stripped[1:].lstrip() if is_bullet(stripped) else text
-
-
-def split_bullets(lines: Sequence[str]) -> list[list[str]]:
-    """Group lines into paragraphs: every bullet line starts a new one."""
-    groups: list[list[str]] = []
-    for line in lines:
-        if not groups or is_bullet(line):
-            groups.append([])
-        groups[-1].append(line)
-    return groups
 
 
 def strip_footnote_calls(text: str, numbers: Collection[int]) -> str:

@@ -41,14 +41,15 @@ def _names_by_code() -> dict[str, frozenset[str]]:
 
 
 @cache
-def _code_by_folded_name() -> dict[str, str]:
+def name_index() -> dict[str, str]:
+    """Folded country name (en/fr/es, long and short forms) -> alpha-2 code. Built once."""
     return {fold(name): code for code, names in _names_by_code().items() for name in names}
 
 
 def country_code(name: str) -> str | None:
     """ISO alpha-2 code for a country name in en/fr/es, with or without accents; None if unknown."""
     folded = fold(name)
-    code = _code_by_folded_name().get(folded)
+    code = name_index().get(folded)
     if code is None and len(folded) == 2 and folded.upper() in _names_by_code():
         code = folded.upper()
     return code

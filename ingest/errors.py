@@ -21,7 +21,9 @@ class UnreadableFileError(IngestError):
 class NoCaseStudyError(IngestError):
     """The file was read but holds no `Country (YYYY-YYYY)` line, so no case study."""
 
-    def __init__(self, path: Path | str, reason: str = "no case study found (no 'Country (YYYY-YYYY)' line)") -> None:
+    def __init__(
+        self, path: Path | str, reason: str = "no case study found (no 'Country (YYYY-YYYY)' line)"
+    ) -> None:
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"{self.path.name}: {reason}")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 # Keys used for sections everywhere (CLI, JSON, filters, prompts).
 SECTION_KEYS = ("summary", "context", "concept", "practices", "impact", "lessons")
+CRITERIA_SECTION = "criteria"  # the criteria markers and thematic area, as printed
 NOTES_SECTION = "notes"  # the case study's footnotes, kept searchable apart from the text
 ABOUT_SECTION = "about"  # the collection's back cover: about the programme, not an Action
 
@@ -47,10 +48,10 @@ class CaseStudy:
 
     @property
     def sections(self) -> list[str]:
-        """Section keys present, in reading order, without repeats."""
+        """Text section keys present (SECTION_KEYS), in reading order, without repeats."""
         seen: list[str] = []
         for paragraph in self.paragraphs:
-            if paragraph.section not in seen:
+            if paragraph.section in SECTION_KEYS and paragraph.section not in seen:
                 seen.append(paragraph.section)
         return seen
 

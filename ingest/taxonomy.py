@@ -91,8 +91,8 @@ class Taxonomy:
         labels = self.theme(key).label
         return labels.get(lang) or labels["en"]
 
-    def match_criterion_marker(self, text: str) -> int | None:
-        """Criterion number of a `N sentence` marker, judged by number and meaning, else None."""
+    def criterion_marker_score(self, text: str) -> tuple[int, float] | None:
+        """(number, similarity 0..1 to that criterion's sentences) for a `N sentence` text."""
         match = _MARKER.match(text)
         if not match or _URL.search(text):
             return None
@@ -100,8 +100,12 @@ class Taxonomy:
         if not 1 <= number <= len(self.criteria) or len(sentence.split()) > _MARKER_MAX_WORDS:
             return None
         stems = _stems(sentence)
-        best = max((_dice(stems, variant) for variant in self.criterion(number).stem_sets), default=0.0)
-        return number if best >= _MARKER_MIN_SIMILARITY else None
+        return number, max((_dice(stems, v) for v in self.criterion(number).stem_sets), default=0.0)
+
+    def match_criterion_marker(self, text: str) -> int | None:
+        """Criterion number of a `N sentence` marker, judged by number and meaning, else None."""
+        scored = self.criterion_marker_score(text)
+        return scored[0] if scored and scored[1] >= _MARKER_MIN_SIMILARITY else None
 
     def match_theme(self, text: str) -> str | None:
         """Key of the thematic area whose label (any language) appears in `text`; longest wins."""
@@ -125,17 +129,28 @@ class Taxonomy:
         return None
 
     @cached_property
-    def _headings(self) -> dict[str, tuple[str, str]]:
-        return {
-            fold(heading): (key, lang)
-            for key, by_lang in self.sections.items()
-            for lang, headings in by_lang.items()
-            for heading in headings
-        }
+    def _headings(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        found: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for key, by_lang in self.sections.items():
+            for lang, headings in by_lang.items():
+                for heading in headings:
+                    _, langs = found.get(fold(heading), (key, ()))
+                    found[fold(heading)] = (key, (*langs, lang))
+        return found
 
     def section_for_heading(self, line: str) -> tuple[str, str] | None:
-        """(section key, language) when `line` is a section heading, else None."""
-        return self._headings.get(fold(line).rstrip(" :."))
+        """(section key, language) when `line` is a section heading, else None.
+
+        A heading spelt the same in several languages ("Impact") gives the first listed;
+        `heading_languages` tells all of them.
+        """
+        found = self._headings.get(fold(line).rstrip(" :."))
+        return (found[0], found[1][0]) if found else None
+
+    def heading_languages(self, line: str) -> tuple[str, ...]:
+        """Every language whose section headings include `line` (empty when not a heading)."""
+        found = self._headings.get(fold(line).rstrip(" :."))
+        return found[1] if found else ()
 
     def is_front_matter_heading(self, line: str) -> bool:
         folded = fold(line)

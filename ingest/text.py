@@ -25,9 +25,9 @@ _QUOTES = str.maketrans(
 # Function words left out of case-study ids and of fuzzy sentence matching.
 STOPWORDS: frozenset[str] = frozenset(
     """
-    a an and the of for in on to into with by at from or as its their our is are be
-    le la les l un une des de du d et en au aux pour par sur dans avec sans a ou son sa ses leur leurs
-    el los las lo un una unos unas y e de del al en con por para sin o u su sus
+    a an and the of for in on to into with by at from or as its their our is are be against between
+    le la les l un une des de du d et en au aux pour par sur dans avec sans a ou son sa ses leur leurs contre entre vers
+    el los las lo un una unos unas y e de del al en con por para sin o u su sus contra entre sobre
     """.split()
 )
 

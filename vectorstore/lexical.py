@@ -1,62 +1,48 @@
-"""`LexicalIndex`: BM25 over chunk texts, accent-folded and stemmed in each chunk's language.
+"""`LexicalIndex`: BM25 over chunk texts, stemmed in each chunk's language and accent-insensitive.
 
-Tokens are folded first ("réfugiés" -> "refugies") and then stemmed, so a query typed with or
-without accents meets the same stems. A query in an unknown language is stemmed with every
-supported stemmer and the stems are merged. The index keeps its chunks, so it filters with
-`SearchFilters.matches` and can be saved and loaded without the Chroma store; rebuild it from
-`ChunkStore.all_chunks()` whenever the store changes or the saved copy is missing.
+Terms come from `TermAnalyzer` (see `analysis.py`). The index keeps its chunks, so it filters
+with `SearchFilters.matches` and can be saved and loaded without the Chroma store; rebuild it
+from `ChunkStore.all_chunks()` whenever the store changes or the saved copy is missing.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import bm25s
 import numpy as np
-import snowballstemmer
-from bm25s import stopwords as bm25_stopwords
 
 from ingest.models import Chunk
 from vectorstore import metadata as md
+from vectorstore.analysis import TermAnalyzer
 from vectorstore.filters import SearchFilters
-from vectorstore.text import fold
 
 logger = logging.getLogger(__name__)
 
-_STEMMER_NAMES = {"fr": "french", "en": "english", "es": "spanish"}
-_STOPWORDS: dict[str, frozenset[str]] = {
-    language: frozenset(fold(word) for word in words)
-    for language, words in (
-        ("fr", bm25_stopwords.STOPWORDS_FRENCH),
-        ("en", bm25_stopwords.STOPWORDS_EN),
-        ("es", bm25_stopwords.STOPWORDS_SPANISH),
-    )
-}
-_WORD = re.compile(r"\w+")
 _CHUNKS_FILE = "chunks.json"
-_local = threading.local()  # Snowball stemmers keep state while stemming: one set per thread
+_TERMS_FILE = "known_terms.json"
 
 
 class LexicalIndex:
     """BM25 over a fixed set of chunks; build a new one when the chunks change."""
 
-    def __init__(self, chunks: Sequence[Chunk], bm25: bm25s.BM25) -> None:
+    def __init__(self, chunks: Sequence[Chunk], bm25: bm25s.BM25, analyzer: TermAnalyzer) -> None:
         self.chunks = list(chunks)
         self._bm25 = bm25
+        self._analyzer = analyzer
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk]) -> LexicalIndex:
+        analyzer = TermAnalyzer()
         bm25 = bm25s.BM25()
-        corpus = [tokenize(chunk.text, chunk.language) for chunk in chunks]
+        corpus = [analyzer.document_terms(chunk.text, chunk.language) for chunk in chunks]
         if chunks:
             bm25.index(corpus, show_progress=False)
         logger.info("Built the lexical index over %d chunks", len(chunks))
-        return cls(chunks, bm25)
+        return cls(chunks, bm25, analyzer)
 
     @classmethod
     def load(cls, path: str | Path) -> LexicalIndex:
@@ -66,7 +52,8 @@ class LexicalIndex:
         chunks = [md.chunk_from_json(item) for item in data]
         if not chunks:
             return cls.build(chunks)
-        return cls(chunks, bm25s.BM25.load(str(folder), show_progress=False))
+        analyzer = TermAnalyzer(json.loads((folder / _TERMS_FILE).read_text(encoding="utf-8")))
+        return cls(chunks, bm25s.BM25.load(str(folder), show_progress=False), analyzer)
 
     @classmethod
     def load_or_build(cls, path: str | Path, all_chunks: Callable[[], Sequence[Chunk]]) -> LexicalIndex:
@@ -85,6 +72,7 @@ class LexicalIndex:
         if self.chunks:
             self._bm25.save(str(folder), show_progress=False)
         data = [md.chunk_to_json(chunk) for chunk in self.chunks]
+        (folder / _TERMS_FILE).write_text(json.dumps(self._analyzer.known), encoding="utf-8")
         (folder / _CHUNKS_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     def __len__(self) -> int:
@@ -94,8 +82,11 @@ class LexicalIndex:
         self, query: str, k: int, filters: SearchFilters | None = None, language: str | None = None
     ) -> list[tuple[Chunk, float]]:
         """The `k` best chunks for `query` with their BM25 scores, best first; only positive scores."""
-        tokens = [t for t in query_tokens(query, language) if t in self._bm25.vocab_dict]
-        if not tokens or k <= 0:
+        if not self.chunks or k <= 0:
+            return []
+        terms = self._analyzer.query_terms(query, language)
+        tokens = [term for term in terms if term in self._bm25.vocab_dict]
+        if not tokens:
             return []
         scores = self._bm25.get_scores(tokens) * self._mask(filters)
         best = np.argsort(-scores, kind="stable")[:k]
@@ -105,31 +96,3 @@ class LexicalIndex:
         if filters is None or filters.is_empty():
             return np.ones(len(self.chunks))
         return np.array([filters.matches(chunk) for chunk in self.chunks], dtype=float)
-
-
-def tokenize(text: str, language: str) -> list[str]:
-    """Folded, stop-word-free, stemmed tokens of `text` read as `language` (unknown: folded only)."""
-    words = _words(text, _STOPWORDS.get(language, frozenset()))
-    if language not in _STEMMER_NAMES:
-        return words
-    return _stemmer(language).stemWords(words)
-
-
-def query_tokens(query: str, language: str | None) -> list[str]:
-    """Distinct tokens of `query`; in an unknown language, the stems of every supported language."""
-    if language is not None:
-        return list(dict.fromkeys(tokenize(query, language)))
-    words = _words(query, frozenset().union(*_STOPWORDS.values()))
-    stems = [stem for lang in _STEMMER_NAMES for stem in _stemmer(lang).stemWords(words)]
-    return list(dict.fromkeys(stems))
-
-
-def _words(text: str, stopwords: frozenset[str]) -> list[str]:
-    return [word for word in _WORD.findall(fold(text)) if word not in stopwords]
-
-
-def _stemmer(language: str) -> snowballstemmer.Stemmer:
-    stemmers: dict[str, snowballstemmer.Stemmer] = _local.__dict__.setdefault("stemmers", {})
-    if language not in stemmers:
-        stemmers[language] = snowballstemmer.stemmer(_STEMMER_NAMES[language])
-    return stemmers[language]

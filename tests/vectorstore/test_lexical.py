@@ -1,0 +1,60 @@
+"""LexicalIndex: BM25 with accent folding, per-language stemming, filters and persistence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.models import Chunk
+from vectorstore.filters import SearchFilters
+from vectorstore.lexical import LexicalIndex
+
+
+def _top_texts(index: LexicalIndex, query: str, k: int = 3, language: str | None = "fr") -> list[str]:
+    return [chunk.text for chunk, _ in index.search(query, k, language=language)]
+
+
+def test_study_visit_query_finds_the_belgium_paragraph(lexical_index: LexicalIndex) -> None:
+    top = _top_texts(lexical_index, "visite d'étude Belgique")
+    assert "visite d’étude en Belgique" in top[0]
+
+
+def test_query_without_accents_finds_accented_words(lexical_index: LexicalIndex) -> None:
+    top = _top_texts(lexical_index, "refugies")
+    assert top and all("réfugié" in text for text in top)
+
+
+def test_plural_query_finds_singular_words_by_stemming(jordan_chunks: list[Chunk]) -> None:
+    index = LexicalIndex.build(jordan_chunks)
+    top = _top_texts(index, "protections")
+    assert top and all("protection" in text.lower() for text in top)
+
+
+def test_search_returns_only_chunks_passing_the_filters(lexical_index: LexicalIndex) -> None:
+    filters = SearchFilters(countries=("Lebanon",))
+    results = lexical_index.search("traite des personnes victimes", 10, filters, "fr")
+    assert results and all(chunk.country == "Lebanon" for chunk, _ in results)
+
+
+def test_words_absent_from_the_corpus_find_nothing(lexical_index: LexicalIndex) -> None:
+    assert lexical_index.search("zzyzx quux", 5, language="en") == []
+
+
+def test_saved_index_loads_with_the_same_results(tmp_path: Path, lexical_index: LexicalIndex) -> None:
+    lexical_index.save(tmp_path)
+    loaded = LexicalIndex.load(tmp_path)
+    query = "visite d'étude Belgique"
+    assert loaded.search(query, 5, language="fr") == lexical_index.search(query, 5, language="fr")
+
+
+def test_missing_index_is_rebuilt_from_the_chunks_and_saved(
+    tmp_path: Path, jordan_chunks: list[Chunk]
+) -> None:
+    index = LexicalIndex.load_or_build(tmp_path / "lexical", lambda: jordan_chunks)
+    assert len(index) == len(jordan_chunks)
+    assert len(LexicalIndex.load(tmp_path / "lexical")) == len(jordan_chunks)
+
+
+def test_empty_index_searches_and_saves(tmp_path: Path) -> None:
+    index = LexicalIndex.build([])
+    index.save(tmp_path)
+    assert LexicalIndex.load(tmp_path).search("anything", 5) == []
