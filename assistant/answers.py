@@ -41,6 +41,8 @@ class Answer:
     language: str
     citations: list[Citation] = field(default_factory=list)
     nearest: list[Citation] = field(default_factory=list)  # shown when abstaining
+    notice: str | None = None  # e.g. why the language model's answer was replaced
+    unsupported: list[str] = field(default_factory=list)  # model sentences dropped by the check
 
     def to_json(self) -> dict:
         data = {
@@ -53,4 +55,8 @@ class Answer:
         }
         if self.nearest:
             data["nearest"] = [c.to_json() for c in self.nearest]
+        if self.notice:
+            data["notice"] = self.notice
+        if self.unsupported:
+            data["unsupported_sentences"] = self.unsupported
         return data

@@ -15,6 +15,7 @@ from tqdm import tqdm
 from assistant.answers import Answer
 from assistant.evaluation import evaluate, load_questions, rows_to_json, summarise
 from assistant.library import IngestReport, LibraryError
+from assistant.quiz import QUIZ_FORMATS, QuizRequest, build_quiz, export_quiz
 from assistant.service import Casebook
 from assistant.settings import Settings
 from ingest.models import SECTION_KEYS
@@ -35,6 +36,7 @@ examples:
   casebook search "leçons sur la volonté politique" --section lessons --json
   casebook ingest ./new_case_studies/
   casebook actions
+  casebook quiz --action ACTION_ID --n 10 --format gift -o quiz.gift
 """
 
 
@@ -84,7 +86,36 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl")
     evaluate.add_argument("--k", type=int, default=None, help="passages to retrieve (default 5)")
     evaluate.add_argument("--json", action="store_true", help="totals and per-question rows as JSON")
+    _add_quiz_parser(commands)
     return parser
+
+
+def _add_quiz_parser(commands: Any) -> None:
+    quiz = commands.add_parser(
+        "quiz",
+        help="training questions (multiple choice, true/false, short answer) with answers and citations",
+        description="Build N questions from the facts the case studies state, each with its answer, "
+        "a one-line explanation and its citation. Export for Moodle (GIFT, XML), print (Markdown), "
+        "CSV or JSON. Offline; --seed makes a run repeatable.",
+    )
+    quiz.add_argument("--action", action="append", default=[], metavar="ID", help="Action id; repeatable")
+    quiz.add_argument(
+        "--criterion", type=int, action="append", default=[], metavar="N", help="criterion N; repeatable"
+    )
+    quiz.add_argument("--theme", metavar="T", help="thematic area, by key or label in any language")
+    quiz.add_argument(
+        "--section", action="append", default=[], choices=[*SECTION_KEYS, "criteria"], help="repeatable"
+    )
+    quiz.add_argument("--n", type=int, default=10, help="number of questions (default 10)")
+    quiz.add_argument("--kinds", default="mcq,tf,short", help="comma-separated: mcq,tf,short (default all)")
+    quiz.add_argument(
+        "--lang", choices=["fr", "en", "es"], help="language of the questions (default: the source's)"
+    )
+    quiz.add_argument("--seed", type=int, default=None, help="make selection and shuffling repeatable")
+    quiz.add_argument(
+        "--format", choices=list(QUIZ_FORMATS), default=None, help="output format (default md, or -o's suffix)"
+    )
+    quiz.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
 
 
 def _add_retrieval_options(parser: argparse.ArgumentParser) -> None:
@@ -143,6 +174,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         "chat": _chat,
         "remove": _remove,
         "eval": _eval,
+        "quiz": _quiz,
     }[args.command]
     return handler(casebook, args)
 
@@ -249,6 +281,32 @@ def _eval(casebook: Casebook, args: argparse.Namespace) -> int:
         ]
         print(f"{group:18}" + "".join(f"{cell:>18}" for cell in cells))
     return EXIT_OK
+
+
+def _quiz(casebook: Casebook, args: argparse.Namespace) -> int:
+    request = QuizRequest(
+        action_ids=tuple(args.action),
+        criteria=tuple(args.criterion),
+        theme=args.theme,
+        sections=tuple(args.section),
+        n=args.n,
+        kinds=tuple(k.strip() for k in args.kinds.split(",") if k.strip()),
+        language=args.lang,
+        seed=args.seed,
+    )
+    fmt = args.format or _format_from_suffix(args.output) or "md"
+    text = export_quiz(build_quiz(casebook, request), fmt)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _format_from_suffix(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    return next((fmt for fmt, suffix in QUIZ_FORMATS.items() if path.name.endswith(suffix)), None)
 
 
 # ---- helpers -------------------------------------------------------------------------------

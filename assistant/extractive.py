@@ -11,11 +11,10 @@ beyond a short lead naming the Action.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from ingest.sentences import split_sentences
 from langchain_core.embeddings import Embeddings
 
 from assistant.answers import Answer, Citation
@@ -65,13 +64,16 @@ class ExtractiveConfig:
     min_words: int = 4
 
 
+SentenceSource = Callable[[Sequence[str]], dict[str, list[tuple[str, list[float]]]]]
+
+
 class ExtractiveAnswerer:
-    def __init__(self, embeddings: Embeddings, config: ExtractiveConfig) -> None:
+    """`sentences` gives, for chunk ids, each chunk's sentences with the vectors stored at ingest."""
+
+    def __init__(self, embeddings: Embeddings, sentences: SentenceSource, config: ExtractiveConfig) -> None:
         self._embeddings = embeddings
+        self._sentences = sentences
         self.config = config
-        # Sentences are embedded at question time; warm questions reuse them.
-        self._sentence_cache: dict[str, np.ndarray] = {}
-        self._query_cache: dict[str, np.ndarray] = {}
 
     def answer(self, question: Question, passages: Sequence[ScoredChunk]) -> Answer:
         ranked = self.rank_sentences(question, passages)
@@ -81,21 +83,22 @@ class ExtractiveAnswerer:
         return compose_answer(question, chosen, mode="extractive")
 
     def rank_sentences(self, question: Question, passages: Sequence[ScoredChunk]) -> list[ScoredSentence]:
+        # Notes, criteria lists and back covers are cited by other paths; they answer nothing.
+        hits = [hit for hit in passages if hit.chunk.section in SECTION_KEYS]
+        stored = self._sentences([hit.chunk.id for hit in hits])
         candidates = [
-            (sentence, hit)
-            for hit in passages
-            if hit.chunk.section in SECTION_KEYS  # notes, criteria lists and back covers answer nothing
-            for sentence in split_sentences(hit.chunk.text, hit.chunk.language)
+            (sentence, np.asarray(vector), hit)
+            for hit in hits
+            for sentence, vector in stored.get(hit.chunk.id, [])
             if len(sentence.split()) >= self.config.min_words
         ]
         if not candidates:
             return []
-        query = self._embed_query(question.text)
-        vectors = self._embed_cached(tuple(s for s, _ in candidates))
-        similarities = vectors @ query
+        query = np.asarray(self._embeddings.embed_query(question.text))
         scored = [
-            ScoredSentence(sentence, hit.chunk, self._score(question, sentence, hit, float(sim)), float(sim))
-            for (sentence, hit), sim in zip(candidates, similarities, strict=True)
+            ScoredSentence(sentence, hit.chunk, self._score(question, sentence, hit, sim), sim)
+            for sentence, vector, hit in candidates
+            for sim in [float(vector @ query)]
         ]
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
@@ -136,18 +139,6 @@ class ExtractiveAnswerer:
             if all(sentence.text != c.text for c in chosen):
                 chosen.append(sentence)
         return chosen
-
-    def _embed_query(self, text: str) -> np.ndarray:
-        if text not in self._query_cache:
-            self._query_cache[text] = np.asarray(self._embeddings.embed_query(text))
-        return self._query_cache[text]
-
-    def _embed_cached(self, sentences: tuple[str, ...]) -> np.ndarray:
-        missing = [s for s in dict.fromkeys(sentences) if s not in self._sentence_cache]
-        if missing:
-            vectors = self._embeddings.embed_documents(missing)
-            self._sentence_cache.update(zip(missing, map(np.asarray, vectors), strict=True))
-        return np.stack([self._sentence_cache[s] for s in sentences])
 
 
 def compose_answer(question: Question, sentences: Sequence[ScoredSentence], mode: str) -> Answer:

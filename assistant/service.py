@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import re
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
 from assistant.answers import Answer, Citation
+from assistant.citation_check import CitationCheck, SupportMeter, checked_stream
+from assistant.conversation import ConversationResolver, FollowUp, Turn, parse_history
 from assistant.extractive import ExtractiveAnswerer, ExtractiveConfig, ScoredSentence, compose_answer
+from assistant.generative import GenerativeAnswerer
 from assistant.library import IngestReport, Library, ProgressCallback
+from assistant.llm import LLMError, build_chat_model
 from assistant.messages import message
 from assistant.metadata_answers import MetadataAnswerer
 from assistant.questions import Question, analyse
@@ -27,6 +32,7 @@ log = logging.getLogger(__name__)
 
 CANDIDATE_PASSAGES = 8  # passages whose sentences the extractive engine weighs
 MAX_LISTED_ACTIONS = 4
+REMEMBERED_ANSWERS = 256
 
 
 class Casebook:
@@ -36,6 +42,7 @@ class Casebook:
         self.library = Library(self.settings)
         self._library_text_generation = -1
         self._library_text = ""
+        self._cited: dict[str, tuple[str, ...]] = {}  # answer text -> Actions it cited
 
     # ---- library -------------------------------------------------------------------------
 
@@ -85,11 +92,21 @@ class Casebook:
         filters: SearchFilters | None = None,
         language: str | None = None,
     ) -> list[ScoredChunk]:
-        filters = self._resolved(filters)
+        """Ranked passages; those of the Actions the query names (by country) come first."""
+        filters = self._resolved(filters) or SearchFilters()
         language = language or analyse(query).language
-        return self.library.searcher().search(
-            query, k=k or self.settings.k, filters=filters, language=language
-        )
+        k = k or self.settings.k
+        searcher = self.library.searcher()
+        named = () if filters.case_study_ids else self._named_action_ids(query)
+        results = searcher.search(query, k=k, filters=filters, language=language)
+        if not named:
+            return results
+        scoped = searcher.search(query, k=k, filters=replace(filters, case_study_ids=named), language=language)
+        return (scoped + [r for r in results if r.chunk.case_study_id not in named])[:k]
+
+    def _named_action_ids(self, query: str) -> tuple[str, ...]:
+        scope = resolve_scope(query, self.actions(), self.library.taxonomy, self.library_text())
+        return tuple(a.id for a in scope.actions)
 
     def _resolved(self, filters: SearchFilters | None) -> SearchFilters | None:
         if filters and filters.countries:
@@ -98,8 +115,51 @@ class Casebook:
 
     # ---- ask -----------------------------------------------------------------------------
 
-    def ask(self, question: str, k: int | None = None, filters: SearchFilters | None = None) -> Answer:
-        q = analyse(question)
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        history: Sequence[Sequence[str]] | None = None,
+    ) -> Answer:
+        """The answer to `question`, read in the light of `history` ([user, assistant] pairs)."""
+        final: Answer | None = None
+        for part in self.ask_stream(question, k, filters, history):
+            if isinstance(part, Answer):
+                final = part
+        assert final is not None, "ask_stream always ends with an Answer"
+        return final
+
+    def ask_stream(
+        self,
+        question: str,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        history: Sequence[Sequence[str]] | None = None,
+    ) -> Iterator[str | Answer]:
+        """Answer text in pieces as it comes, then the checked `Answer` (always last).
+
+        Joined, the pieces are the final answer's text: a language model's sentences reach the
+        caller only once their citations are checked."""
+        turns = parse_history([list(t) for t in history] if history else None)
+        language = analyse(question).language
+        follow, notice = self._follow_up(question, turns, language)
+        filters = self._carried_filters(filters, follow)
+        if self.settings.llm and notice is None:
+            answer = yield from self._generative_stream(question, follow.query, k, filters, language, turns)
+        else:
+            answer = replace(self._answer_standalone(follow.query, k, filters, language), question=question)
+            if notice:
+                answer = replace(answer, mode="extractive-fallback", notice=notice)
+            yield from _pieces(answer.answer)
+        self._remember_citations(answer)
+        yield answer
+
+    def _answer_standalone(
+        self, question: str, k: int | None = None, filters: SearchFilters | None = None, language: str | None = None
+    ) -> Answer:
+        """The extractive (or metadata) answer to a question that needs no conversation."""
+        q = analyse(question, language)
         actions = self.actions()
         scope = resolve_scope(question, actions, self.library.taxonomy, self.library_text())
         filters = self._resolved(filters) or SearchFilters()
@@ -154,13 +214,107 @@ class Casebook:
             return self.extractive.abstain(q, self.search(q.text, filters=filters, language=q.language))
         return compose_answer(q, chosen, mode="extractive")
 
+    # ---- follow-ups and the language model ------------------------------------------------
+
+    def _follow_up(self, question: str, turns: list[Turn], language: str) -> tuple[FollowUp, str | None]:
+        """The question resolved against the conversation; a notice if the model failed."""
+        resolver = self.conversation()
+        if not (turns and self.settings.llm and resolver.looks_like_follow_up(question)):
+            return resolver.resolve(question, turns), None
+        try:
+            condensed = self.generative.condense(question, turns, language)
+        except LLMError as error:
+            log.warning("language model unavailable: %s", error)
+            return resolver.resolve(question, turns), message("llm_unavailable", language, error=error)
+        follow = resolver.resolve(condensed, turns)
+        return replace(follow, question=question), None
+
+    def _carried_filters(self, filters: SearchFilters | None, follow: FollowUp) -> SearchFilters | None:
+        if follow.action_ids and not (filters and filters.case_study_ids):
+            return replace(filters or SearchFilters(), case_study_ids=follow.action_ids)
+        return filters
+
+    def _generative_stream(
+        self,
+        question: str,
+        query: str,
+        k: int | None,
+        filters: SearchFilters | None,
+        language: str,
+        turns: list[Turn],
+    ) -> Generator[str, None, Answer]:
+        """Checked sentences from the model as they come; returns the final Answer."""
+        q = analyse(query, language)
+        scope = resolve_scope(query, self.actions(), self.library.taxonomy, self.library_text())
+        if (scope.unknown_countries and not scope.actions) or self.metadata.answer(q, scope, self.actions()):
+            answer = replace(self._answer_standalone(query, k, filters, language), question=question)
+            yield from _pieces(answer.answer)
+            return answer
+        if scope.actions and not (filters and filters.case_study_ids):
+            filters = replace(filters or SearchFilters(), case_study_ids=tuple(a.id for a in scope.actions))
+        passages = [hit.chunk for hit in self.search(query, k=k, filters=filters, language=language)]
+        check = CitationCheck(passages, self.support_meter)
+        try:
+            model_text = self.generative.stream(question, passages, language, turns)
+            yield from checked_stream(model_text, check)
+        except LLMError as error:
+            log.warning("language model unavailable: %s", error)
+            if check.kept:  # sentences already shown stay, checked
+                return self._llm_answer(question, language, check)
+            return self._fallback(question, query, k, filters, language, message("llm_unavailable", language, error=error))
+        if not check.valid:
+            answer = self._fallback(question, query, k, filters, language, message("llm_unsupported", language))
+            answer.unsupported = check.unsupported
+            return answer
+        return self._llm_answer(question, language, check)
+
+    def _llm_answer(self, question: str, language: str, check: CitationCheck) -> Answer:
+        return Answer(
+            question=question,
+            answer=check.answer_text(),
+            abstained=False,
+            mode="llm",
+            language=language,
+            citations=check.citations(),
+            unsupported=check.unsupported,
+        )
+
+    def _fallback(
+        self, question: str, query: str, k: int | None, filters: SearchFilters | None, language: str, notice: str
+    ) -> Answer:
+        answer = self._answer_standalone(query, k, filters, language)
+        fallback = replace(answer, question=question, mode="extractive-fallback", notice=notice)
+        return fallback
+
+    def _remember_citations(self, answer: Answer) -> None:
+        """Which Actions an answer cited, found again when its text comes back as history."""
+        cited = tuple(dict.fromkeys(c.chunk.case_study_id for c in answer.citations))
+        if cited:
+            self._cited[answer.answer.strip()] = cited
+            while len(self._cited) > REMEMBERED_ANSWERS:
+                self._cited.pop(next(iter(self._cited)))
+
+    def conversation(self) -> ConversationResolver:
+        return ConversationResolver(
+            self.actions(), self.library.taxonomy, self.library_text(), cited=lambda t: self._cited.get(t.strip(), ())
+        )
+
+    @cached_property
+    def generative(self) -> GenerativeAnswerer:
+        """The language model of `CASEBOOK_LLM` (LLMError if it cannot be built)."""
+        return GenerativeAnswerer(build_chat_model(self.settings), self.settings.llm_timeout)
+
+    @cached_property
+    def support_meter(self) -> SupportMeter:
+        return SupportMeter(self.library.embeddings)
+
     # ---- parts ---------------------------------------------------------------------------
 
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:
         s = self.settings
         config = ExtractiveConfig(threshold=s.abstain_threshold, max_sentences=s.max_answer_sentences)
-        return ExtractiveAnswerer(self.library.embeddings, config)
+        return ExtractiveAnswerer(self.library.embeddings, self.library.store.sentence_vectors, config)
 
     @cached_property
     def metadata(self) -> MetadataAnswerer:
@@ -180,3 +334,9 @@ class Casebook:
             self._library_text = fold(" ".join(c.text for c in self.library.lexical().chunks))
             self._library_text_generation = generation
         return self._library_text
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """An extractive answer in sentence-sized pieces that join back into `text`."""
+    parts = re.split(r"(?<=\])(?=\s)", text)
+    yield from (p for p in parts if p)

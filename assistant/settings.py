@@ -37,6 +37,25 @@ class Settings(BaseSettings):
     max_answer_sentences: int = 4
     max_file_mb: int = 50
 
+    # Web app (app.py). Loopback by default: a shared server sets host and a login.
+    host: str = Field("127.0.0.1", description="Interface the web app binds to.")
+    port: int = Field(7860, description="Port of the web app.")
+    auth: str | None = Field(None, description="user:password required to use the web app.")
+    auth_file: Path | None = Field(None, description="File of user:password lines for the web app.")
+    max_upload_mb: int = Field(20, description="Largest file the web app accepts.")
+    allowed_types: tuple[str, ...] = Field((".pdf", ".docx", ".txt", ".md"), description="Upload suffixes.")
+    concurrency: int = Field(4, description="Requests the web app serves at once per event.")
+
+    # Language-model mode (off unless CASEBOOK_LLM is set; see docs/llm.md).
+    llm: str | None = Field(
+        None, description="A LangChain chat model: 'ollama:llama3.1', 'openai:gpt-4o-mini', or a .gguf path."
+    )
+    llm_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible or Ollama server.")
+    llm_api_key: str | None = None
+    llm_timeout: float = Field(60.0, description="Seconds before an unanswered model call falls back.")
+    llm_max_tokens: int = 512
+    llm_context_tokens: int = Field(4096, description="Context window for a local GGUF model.")
+
     def apply_environment(self) -> None:
         """Keep every run offline and quiet: no hub downloads, no telemetry."""
         os.environ.setdefault("HF_HUB_OFFLINE", "1")

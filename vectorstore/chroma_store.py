@@ -20,6 +20,7 @@ from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings
 
 from ingest.models import Chunk
+from ingest.sentences import split_sentences
 from vectorstore import metadata as md
 from vectorstore.embeddings import CasebookEmbeddings
 from vectorstore.filters import SearchFilters
@@ -28,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_COLLECTION = "casebook"
 MODEL_KEY = "embedding_model_id"
+SENTENCES_SUFFIX = "_sentences"  # sibling collection: one row per sentence of each chunk
+CHUNK_KEY = "chunk_id"
+ORDER_KEY = "order"
 _CONFIGURATION: Any = {"hnsw": {"space": "cosine"}}
 _SETTINGS = Settings(anonymized_telemetry=False)
 
@@ -46,6 +50,7 @@ class ChunkStore:
         self.embeddings = embeddings
         self.collection_name = collection
         self._collection = self._open_collection()
+        self._sentences = self._open_collection(self.stored_model_id, self._sentences_name)
 
     @classmethod
     def persistent(
@@ -99,14 +104,21 @@ class ChunkStore:
             wanted,
         )
         self.client.delete_collection(self.collection_name)
+        if self._sentences_name in [c.name for c in self.client.list_collections()]:
+            self.client.delete_collection(self._sentences_name)
         self._collection = self._open_collection(wanted)
+        self._sentences = self._open_collection(wanted, self._sentences_name)
         return True
 
     def add(self, chunks: Sequence[Chunk], batch_size: int = 64) -> None:
-        """Add or replace `chunks` by id: adding the same chunk twice keeps one copy."""
+        """Add or replace `chunks` by id: adding the same chunk twice keeps one copy.
+
+        Each sentence of a chunk is embedded too (the answer engine weighs sentences); sentences
+        are written first, so a chunk that is present always has its sentences."""
         self._check_model()
         for start in range(0, len(chunks), batch_size):
             batch = chunks[start : start + batch_size]
+            self._add_sentences(batch)
             texts = [chunk.text for chunk in batch]
             self._collection.upsert(
                 ids=[chunk.id for chunk in batch],
@@ -116,13 +128,47 @@ class ChunkStore:
             )
         logger.info("Stored %d chunks in %s", len(chunks), self.collection_name)
 
+    def _add_sentences(self, chunks: Sequence[Chunk]) -> None:
+        rows = [
+            (f"{chunk.id}#{i}", sentence, {CHUNK_KEY: chunk.id, ORDER_KEY: i})
+            for chunk in chunks
+            for i, sentence in enumerate(split_sentences(chunk.text, chunk.language))
+        ]
+        if not rows:
+            return
+        self._sentences.delete(where={CHUNK_KEY: {"$in": [chunk.id for chunk in chunks]}})
+        ids, texts, metadatas = (list(column) for column in zip(*rows, strict=True))
+        self._sentences.upsert(
+            ids=ids,
+            embeddings=self.embeddings.embed_documents(texts),  # type: ignore[arg-type]
+            documents=texts,
+            metadatas=metadatas,  # type: ignore[arg-type]
+        )
+
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[tuple[str, list[float]]]]:
+        """The sentences of each chunk, in order, with their vectors."""
+        if not chunk_ids:
+            return {}
+        records = self._sentences.get(
+            where={CHUNK_KEY: {"$in": list(chunk_ids)}}, include=["documents", "metadatas", "embeddings"]
+        )
+        rows = sorted(
+            zip(records["documents"] or [], records["metadatas"] or [], records["embeddings"], strict=True),
+            key=lambda row: (str(row[1][CHUNK_KEY]), int(row[1][ORDER_KEY])),  # type: ignore[call-overload]
+        )
+        found: dict[str, list[tuple[str, list[float]]]] = {}
+        for text, metadata, vector in rows:
+            found.setdefault(str(metadata[CHUNK_KEY]), []).append((text, list(vector)))
+        return found
+
     def delete_where(self, source: str) -> None:
         """Delete every chunk read from the file `source`."""
-        self._collection.delete(where={md.SOURCE: source})
+        self.delete_ids(self.ids_for_source(source))
 
     def delete_ids(self, ids: Sequence[str]) -> None:
         if ids:
             self._collection.delete(ids=list(ids))
+            self._sentences.delete(where={CHUNK_KEY: {"$in": list(ids)}})
 
     def ids_for_source(self, source: str) -> list[str]:
         return list(self._collection.get(where={md.SOURCE: source}, include=[])["ids"])
@@ -164,9 +210,13 @@ class ChunkStore:
             for chunk_id, doc, metadata, distance in rows
         ]
 
-    def _open_collection(self, model_id: str | None = None) -> Collection:
+    @property
+    def _sentences_name(self) -> str:
+        return f"{self.collection_name}{SENTENCES_SUFFIX}"
+
+    def _open_collection(self, model_id: str | None = None, name: str | None = None) -> Collection:
         return self.client.get_or_create_collection(
-            self.collection_name,
+            name or self.collection_name,
             configuration=_CONFIGURATION,
             metadata={MODEL_KEY: model_id or self.embeddings.model_id},
             embedding_function=None,

@@ -35,12 +35,11 @@ class ScoredChunk:
 
 @dataclass
 class FusionWeights:
-    """Weights of each ranked list in reciprocal rank fusion: sum of weight / (rrf_k + rank)."""
+    """Weights of each side's normalised score in the fused score."""
 
     dense: float = 1.0
     lexical_same: float = 1.0  # lexical vote for a chunk in the query's language (or unknown)
     lexical_cross: float = 0.3  # lexical vote for a chunk in another language
-    rrf_k: int = 60
 
 
 @dataclass
@@ -72,15 +71,24 @@ class HybridSearcher:
         lexical: list[tuple[Chunk, float]],
         language: str | None,
     ) -> list[ScoredChunk]:
+        """Weighted sum of each side's score scaled to [0, 1] over this query's candidates.
+
+        Scores, not ranks: a weak lexical match in the query's language must not outrank a strong
+        dense match in another language, which rank fusion lets happen."""
         results: dict[str, ScoredChunk] = {}
-        for rank, (chunk, similarity) in enumerate(dense, start=1):
-            found = results.setdefault(chunk.id, ScoredChunk(chunk, 0.0))
-            found.dense = similarity
-            found.score += self.weights.dense / (self.weights.rrf_k + rank)
-        for rank, (chunk, bm25) in enumerate(lexical, start=1):
-            found = results.setdefault(chunk.id, ScoredChunk(chunk, 0.0))
-            found.lexical = bm25
-            found.score += self._lexical_weight(chunk, language) / (self.weights.rrf_k + rank)
+        for chunk, similarity in dense:
+            results.setdefault(chunk.id, ScoredChunk(chunk, 0.0)).dense = similarity
+        for chunk, bm25 in lexical:
+            results.setdefault(chunk.id, ScoredChunk(chunk, 0.0)).lexical = bm25
+        similarities = [s for _, s in dense]
+        floor, top = (min(similarities), max(similarities)) if similarities else (0.0, 1.0)
+        best_bm25 = max((b for _, b in lexical), default=0.0) or 1.0
+        for found in results.values():
+            dense_part = (found.dense - floor) / (top - floor) if found.dense is not None and top > floor else 0.0
+            lexical_part = (found.lexical or 0.0) / best_bm25
+            found.score = (
+                self.weights.dense * dense_part + self._lexical_weight(found.chunk, language) * lexical_part
+            )
         return sorted(results.values(), key=lambda r: r.score, reverse=True)
 
     def _lexical_weight(self, chunk: Chunk, language: str | None) -> float:

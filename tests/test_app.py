@@ -1,0 +1,219 @@
+"""The web app, end to end: the real `python app.py` on loopback, called through gradio_client
+(the API endpoints) and driven in Chromium by tests/e2e/app.spec.mjs (the three tabs).
+
+The app is started once for this module with a temporary CASEBOOK_HOME on the bundled library.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SYNTHETIC = ROOT.parent / "shared" / "corpus" / "synthetic"
+E2E = ROOT / "tests" / "e2e"
+SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+STARTUP_TIMEOUT_S = 420
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    raise RuntimeError(f"the app did not answer within {STARTUP_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("casebook-home")
+    port = free_port()
+    env = {
+        **os.environ,
+        "CASEBOOK_HOME": str(home),
+        "CASEBOOK_HOST": "127.0.0.1",
+        "CASEBOOK_PORT": str(port),
+        "CASEBOOK_MAX_UPLOAD_MB": "2",
+        "HF_HUB_OFFLINE": "1",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
+    env.pop("CASEBOOK_AUTH", None)
+    env.pop("CASEBOOK_AUTH_FILE", None)
+    log = home / "app.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_up(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def client(app_url: str):
+    from gradio_client import Client
+
+    return Client(app_url, verbose=False)
+
+
+def synthetic_case(name: str, folder: Path) -> Path:
+    target = folder / name
+    shutil.copyfile(SYNTHETIC / name, target)
+    return target
+
+
+# ---- API (gradio_client) ---------------------------------------------------------------------
+
+
+def test_api_lists_the_bundled_jordan_action(client) -> None:
+    actions = client.predict(api_name="/actions")
+    assert [a["country"] for a in actions] == ["Jordanie"]
+    assert actions[0]["chunks"] > 0
+
+
+def test_api_ask_answers_with_a_jordan_citation(client) -> None:
+    answer = client.predict(
+        "Quelle organisation gère le refuge pour les victimes de la traite ?", None, api_name="/ask"
+    )
+    assert not answer["abstained"]
+    assert answer["language"] == "fr"
+    assert "[1]" in answer["answer"]
+    assert answer["citations"][0]["country"] == "Jordanie"
+    assert answer["citations"][0]["quote"]
+
+
+def test_api_ask_accepts_a_follow_up_with_history(client) -> None:
+    first = client.predict(
+        "Quelle organisation gère le refuge pour les victimes de la traite ?", None, api_name="/ask"
+    )
+    follow_up = client.predict(
+        "Et qui gère l'autre refuge ?", [[first["question"], first["answer"]]], api_name="/ask"
+    )
+    assert follow_up["answer"]
+
+
+def test_api_search_filters_by_criterion(client) -> None:
+    hits = client.predict("formation", [10], None, None, None, None, 5, api_name="/search")
+    assert hits
+    assert all(10 in hit["criteria"] for hit in hits)
+
+
+def test_api_lessons_returns_grouped_html_and_exports(client) -> None:
+    html, csv_path, md_path = client.predict(
+        "formation", [10], None, [], None, None, ["lessons", "practices"], "", api_name="/lessons"
+    )
+    assert "lesson-group" in html
+    assert Path(csv_path).read_text(encoding="utf-8").startswith("action,country,years")
+    assert Path(md_path).read_text(encoding="utf-8").startswith("# Lessons learnt: formation")
+
+
+def test_api_ingest_rejects_a_disallowed_type_and_keeps_the_library(client, tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    bad = tmp_path / "notes.csv"
+    bad.write_text("a,b\n")
+    rows, *_ = client.predict([handle_file(str(bad))], api_name="/ingest")
+    assert rows["data"] == [["notes.csv", "failed", rows["data"][0][2]]]
+    assert "not accepted" in rows["data"][0][2]
+    assert "Jordanie" in str(client.predict(api_name="/actions"))
+
+
+def test_api_ingest_adds_then_skips_an_unchanged_txt(client, tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    case = synthetic_case("en_nepal_2012-2014_migration_and_development_policy.txt", tmp_path)
+    rows, *_ = client.predict([handle_file(str(case))], api_name="/ingest")
+    assert rows["data"][0][:2] == [case.name, "added"]
+    rows, *_ = client.predict([handle_file(str(case))], api_name="/ingest")
+    assert rows["data"][0][:2] == [case.name, "unchanged"]
+    assert "Nepal" in [a["country"] for a in client.predict(api_name="/actions")]
+
+
+def test_api_remove_takes_an_action_out_of_the_library(client, tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    case = synthetic_case("fr_senegal_2015-2017_donnees_migration_de_travail.txt", tmp_path)
+    client.predict([handle_file(str(case))], api_name="/ingest")
+    senegal = next(a for a in client.predict(api_name="/actions") if a["country"] == "Sénégal")
+    summary, *_ = client.predict(senegal["id"], api_name="/remove")
+    assert "Removed" in summary
+    assert "Sénégal" not in [a["country"] for a in client.predict(api_name="/actions")]
+
+
+def test_api_quiz_previews_and_exports_gift(client) -> None:
+    preview, path = client.predict(
+        [], [], None, [], 3, ["mcq", "tf", "short"], "", 1, "gift", api_name="/quiz"
+    )
+    assert preview.strip()
+    assert Path(path).read_text(encoding="utf-8").strip()
+
+
+# ---- browser (Chromium + playwright-core) ---------------------------------------------------
+
+
+def browser_ready() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if not CHROMIUM.exists():
+        return "Debian's chromium is not installed (bash scripts/install --test installs it)"
+    if not (E2E / "node_modules" / "playwright-core").exists():
+        return "playwright-core is not installed (npm install in tests/e2e)"
+    if shutil.which("node") is None:
+        return "node is not installed"
+    return None
+
+
+def test_browser_chat_lessons_and_library_tabs(app_url: str, tmp_path: Path) -> None:
+    missing = browser_ready()
+    if missing and not os.environ.get("CI"):
+        pytest.skip(missing)
+    txt = synthetic_case("fr_liban_2017-2019_identification_victimes_traite_inspection_travail.txt", tmp_path)
+    corrupt = tmp_path / "corrupt.pdf"
+    corrupt.write_bytes(b"%PDF-1.7\n this is not a PDF body \x00\x01\x02 %%EOF")
+    env = {
+        **os.environ,
+        "CASEBOOK_URL": app_url,
+        "SCREENSHOTS": str(SCREENSHOTS),
+        "UPLOAD_TXT": str(txt),
+        "UPLOAD_TXT_COUNTRY": "Liban",
+        "CORRUPT_PDF": str(corrupt),
+    }
+    run = subprocess.run(
+        ["node", "app.spec.mjs"], cwd=E2E, env=env, capture_output=True, text=True, timeout=900
+    )
+    print(run.stdout, run.stderr)
+    assert run.returncode == 0, run.stdout + run.stderr
+    for name in ("chat", "lessons", "library", "library-error"):
+        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
+    (ROOT / "docs").mkdir(exist_ok=True)
+    shutil.copyfile(SCREENSHOTS / "chat.png", ROOT / "docs" / "screenshot-chat.png")
