@@ -13,6 +13,7 @@ from typing import Any
 from tqdm import tqdm
 
 from assistant.answers import Answer
+from assistant.conversation import Turn, load_history, parse_history
 from assistant.evaluation import evaluate, load_questions, rows_to_json, summarise
 from assistant.library import IngestReport, LibraryError
 from assistant.quiz import QUIZ_FORMATS, QuizRequest, build_quiz, export_quiz
@@ -69,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE.jsonl",
         help='one {"id", "question", "history"?} object per line; one answer per line out',
+    )
+    ask.add_argument(
+        "--history",
+        type=Path,
+        metavar="FILE.json",
+        help="earlier turns as a JSON list of [question, answer] pairs: the question is read as a follow-up",
     )
     _add_retrieval_options(ask)
 
@@ -224,10 +231,12 @@ def _ask(casebook: Casebook, args: argparse.Namespace) -> int:
             if not line.strip():
                 continue
             item = json.loads(line)
-            answer = casebook.ask(item["question"], k=args.k, filters=filters)
+            history = parse_history(item.get("history"))
+            answer = casebook.ask(item["question"], k=args.k, filters=filters, history=history)
             print(json.dumps({"id": item.get("id"), **answer.to_json()}, ensure_ascii=False), flush=True)
         return EXIT_OK
-    answer = casebook.ask(args.question, k=args.k, filters=filters)
+    history = load_history(args.history) if args.history else None
+    answer = casebook.ask(args.question, k=args.k, filters=filters, history=history)
     if args.json:
         _print_json(answer.to_json())
     else:
@@ -254,7 +263,8 @@ def _stats(casebook: Casebook, args: argparse.Namespace) -> int:
 
 
 def _chat(casebook: Casebook, args: argparse.Namespace) -> int:
-    print("Casebook — ask about the case studies (empty line or Ctrl-D to quit).")
+    print("Casebook — ask about the case studies, follow-ups included (empty line or Ctrl-D to quit).")
+    turns: list[Turn] = []
     while True:
         try:
             question = input("\n? ").strip()
@@ -262,13 +272,22 @@ def _chat(casebook: Casebook, args: argparse.Namespace) -> int:
             return EXIT_OK
         if not question:
             return EXIT_OK
-        _print_answer(casebook.ask(question))
+        answer: Answer | None = None
+        for part in casebook.ask_stream(question, history=turns):
+            if isinstance(part, Answer):
+                answer = part
+            else:
+                print(part, end="", flush=True)  # the answer as it comes (checked sentence by sentence)
+        assert answer is not None
+        print()
+        _print_sources(answer)
+        turns.append((question, answer.answer))
 
 
 def _eval(casebook: Casebook, args: argparse.Namespace) -> int:
     questions = load_questions(args.questions)
     doc_languages = {a.source: a.language for a in casebook.actions()}
-    rows = evaluate(questions, lambda q: casebook.ask(q.question, k=args.k), doc_languages)
+    rows = evaluate(questions, lambda q: casebook.ask(q.question, k=args.k, history=q.history), doc_languages)
     totals = summarise(rows)
     if args.json:
         _print_json({"totals": totals, "rows": rows_to_json(rows)})
@@ -356,6 +375,12 @@ def _result_json(rank: int, result: ScoredChunk) -> dict[str, Any]:
 
 def _print_answer(answer: Answer) -> None:
     print(answer.answer)
+    _print_sources(answer)
+
+
+def _print_sources(answer: Answer) -> None:
+    if answer.notice:
+        print(f"note: {answer.notice}", file=sys.stderr)
     cited = answer.citations or answer.nearest
     if cited:
         print()

@@ -3,7 +3,7 @@
 "And what did they learn from it?" names no Action: the Actions under discussion carry over from
 the previous turns (named in a question, or cited in an answer). "Et en Belgique ?" names a new
 country: the previous topic carries over, the entity switches. A question that names an Action
-of its own, or is long and self-contained, stands alone. With a language model configured, the
+in a sentence of its own, or asks across the library, stands alone. With a language model configured, the
 service first condenses the question (prompts/condense.txt) and applies the same rules to it.
 """
 
@@ -31,7 +31,11 @@ ANAPHORA = frozenset(
     "eso esa ese esos esas esta este ella ellos ellas su sus alli mismo misma".split()
 )
 CONTINUATIONS = frozenset("and also what about et aussi quant y tambien".split())
-STANDALONE_WORDS = 10  # a longer question without anaphora is taken as a new question
+# Words that widen a question to the whole library: such a question does not carry an Action over.
+LIBRARY_WIDE = frozenset(
+    "actions collection library case-studies all other others "
+    "bibliotheque toutes tous autres acciones biblioteca todas todos otras otros".split()
+)
 
 
 class HistoryError(ValueError):
@@ -118,9 +122,9 @@ class ConversationResolver:
             return len(tokens) <= 5 or tokens[0] in CONTINUATIONS  # "Et en Belgique ?", "And in Senegal?"
         if tokens[0] in CONTINUATIONS or any(t in ANAPHORA for t in tokens):
             return True
-        if analyse(question).wants("actions"):
-            return False  # "Which Actions deal with X?" asks across the library
-        return len(tokens) < STANDALONE_WORDS
+        # A question that names nothing continues the conversation, unless it asks across the
+        # library ("Which Actions deal with X?").
+        return not (analyse(question).wants("actions") or any(t in LIBRARY_WIDE for t in tokens))
 
     def _switch_entity(self, question: str, history: Sequence[Turn]) -> FollowUp:
         """Keep the previous question's topic (its words minus the entity), switch the entity."""

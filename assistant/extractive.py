@@ -19,8 +19,10 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answers import Answer, Citation
 from assistant.messages import message
-from assistant.questions import Question, term_overlap
+from assistant.questions import TOKEN, Question, term_overlap
+from ingest.countries import country_code, name_index
 from ingest.models import SECTION_KEYS, Chunk
+from ingest.text import fold
 from vectorstore.hybrid import ScoredChunk
 
 MONTHS = (
@@ -29,19 +31,44 @@ MONTHS = (
     "décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
     "noviembre|diciembre"
 )
-ANSWER_SHAPES: dict[str, re.Pattern[str]] = {
-    "count": re.compile(
-        r"\b\d[\d  .,]*\b(?!\s*[-–]\s*\d{4})|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
-        r"un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|dos|tres|cuatro|cinco|seis|siete|"
-        r"ocho|nueve|diez)\b",
-        re.IGNORECASE,
-    ),
-    "when": re.compile(rf"\b(19|20)\d{{2}}\b|\b({MONTHS})\b", re.IGNORECASE),
+UNITS_OF_TIME = (
+    "days?|weeks?|months?|years?|jours?|semaines?|mois|ans|années|annees|d[ií]as|semanas?|meses|años|anos"
+)
+NUMBER_WORDS = (
+    "two|three|four|five|six|seven|eight|nine|ten|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|"
+    "dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez"
+)
+SHAPE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "count": re.compile(rf"\b\d[\d  .,]*\b(?!\s*[-–]\s*\d{{4}})|(?i:\b({NUMBER_WORDS})\b)"),
+    "duration": re.compile(rf"(?i:\b(\d+|{NUMBER_WORDS})\s+({UNITS_OF_TIME})\b)"),
+    "when": re.compile(rf"\b(19|20)\d{{2}}\b|(?i:\b({MONTHS})\b)"),
+    "where": re.compile(r"(?<=[\s(,’'])[A-ZÀ-Ý][a-zà-ÿ]{2,}"),
+    "money": re.compile(r"€|\$|£|\b(EUR|USD|CHF)\b|(?i:\b(euros?|dollars?|d[oó]lares)\b)"),
     "who": re.compile(
-        r"\b[A-Z][A-Za-z]{1,}[A-Z]+\b|\b[A-Z]{2,}\b|\b(ministère|ministry|ministerio|"
-        r"organisation|organization|organización|union|office|agence|agency)\b",
-        re.IGNORECASE,
+        r"\b[A-Z][A-Za-z]*[A-Z]\b|(?i:\b(ministère|ministry|ministerio|organisation|organization|"
+        r"organización|union|office|agence|agency|agencia|programme|program|programa)\b)"
     ),
+}
+
+
+def _names_another_country(sentence: str, chunk: Chunk) -> bool:
+    """Whether the sentence names a country other than its Action's own."""
+    own = country_code(chunk.country)
+    words = TOKEN.findall(fold(sentence))
+    names = name_index()
+    spans = (" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
+    return any(names.get(span, own) != own for span in spans)
+
+
+def _matches(pattern: re.Pattern[str]) -> Callable[[str, Chunk], bool]:
+    return lambda sentence, _chunk: pattern.search(sentence) is not None
+
+
+# A question for a duration wants a duration, not any figure ("how long, on average?").
+NARROWER = {"duration": "count", "money": "count", "country": "where"}
+ANSWER_SHAPES: dict[str, Callable[[str, Chunk], bool]] = {
+    **{kind: _matches(pattern) for kind, pattern in SHAPE_PATTERNS.items()},
+    "country": _names_another_country,
 }
 
 
@@ -55,10 +82,13 @@ class ScoredSentence:
 
 @dataclass(frozen=True)
 class ExtractiveConfig:
-    threshold: float
+    threshold: float  # evidence needed when the sentence is in the question's language
+    threshold_cross: float  # across languages similarities run lower and fewer words match
     max_sentences: int = 4
-    weight_overlap: float = 0.15
-    weight_shape: float = 0.05
+    weight_overlap_same: float = 0.3  # share of the question's words in the sentence, same language
+    weight_overlap_cross: float = 0.1  # across languages only cognates and names can match
+    weight_shape: float = 0.05  # the sentence holds (or lacks) the kind of answer asked for
+    weight_section: float = 0.05  # the sentence is in the section the question asks about
     weight_passage: float = 0.25
     margin: float = 0.06  # a further sentence must score within this of the best one
     min_words: int = 4
@@ -77,7 +107,7 @@ class ExtractiveAnswerer:
 
     def answer(self, question: Question, passages: Sequence[ScoredChunk]) -> Answer:
         ranked = self.rank_sentences(question, passages)
-        if not ranked or ranked[0].score < self.config.threshold:
+        if not ranked or not self.is_evidence(question, ranked[0]):
             return self.abstain(question, passages)
         chosen = self._choose(ranked)
         return compose_answer(question, chosen, mode="extractive")
@@ -102,6 +132,11 @@ class ExtractiveAnswerer:
         ]
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
+    def is_evidence(self, question: Question, sentence: ScoredSentence) -> bool:
+        """Whether a sentence scores high enough to answer rather than abstain."""
+        same_language = sentence.chunk.language == question.language
+        return sentence.score >= (self.config.threshold if same_language else self.config.threshold_cross)
+
     def abstain(self, question: Question, passages: Sequence[ScoredChunk]) -> Answer:
         nearest = [Citation(i + 1, hit.chunk, "") for i, hit in enumerate(passages[:3])]
         return Answer(
@@ -115,17 +150,15 @@ class ExtractiveAnswerer:
 
     def _score(self, question: Question, sentence: str, hit: ScoredChunk, similarity: float) -> float:
         c = self.config
-        shape = sum(
-            1.0
-            for kind, pattern in ANSWER_SHAPES.items()
-            if question.wants(kind) and pattern.search(sentence)
-        )
         passage = hit.dense if hit.dense is not None else similarity
+        same_language = hit.chunk.language == question.language
+        overlap_weight = c.weight_overlap_same if same_language else c.weight_overlap_cross
         score = (
             (1 - c.weight_passage) * similarity
             + c.weight_passage * passage
-            + c.weight_overlap * term_overlap(question, sentence)
-            + c.weight_shape * min(shape, 1.0)
+            + overlap_weight * term_overlap(question, sentence)
+            + c.weight_shape * _shape_match(question, sentence, hit.chunk)
+            + c.weight_section * (hit.chunk.section in question.sections)
         )
         missing_years = [y for y in question.years if y not in hit.chunk.text and y not in hit.chunk.years]
         return score - 0.1 * len(missing_years)
@@ -139,6 +172,17 @@ class ExtractiveAnswerer:
             if all(sentence.text != c.text for c in chosen):
                 chosen.append(sentence)
         return chosen
+
+
+def _shape_match(question: Question, sentence: str, chunk: Chunk) -> float:
+    """+1 when the sentence holds an answer of a kind asked for, -1 when it holds none, 0 when
+    the question asks for no particular kind."""
+    kinds = {kind for kind in ANSWER_SHAPES if question.wants(kind)}
+    kinds -= {general for specific, general in NARROWER.items() if specific in kinds}
+    wanted = [ANSWER_SHAPES[kind] for kind in kinds]
+    if not wanted:
+        return 0.0
+    return 1.0 if any(holds(sentence, chunk) for holds in wanted) else -1.0
 
 
 def compose_answer(question: Question, sentences: Sequence[ScoredSentence], mode: str) -> Answer:

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from filelock import FileLock
-from ingest.chunker import chunk_publication
-from ingest.loader import SUPPORTED_SUFFIXES, load_file
 
 from assistant.records import ActionRecord, IngestRecords
 from assistant.settings import Settings
+from ingest.chunker import chunk_publication
 from ingest.errors import IngestError
+from ingest.loader import SUPPORTED_SUFFIXES, load_file
 from ingest.models import Chunk
 from ingest.taxonomy import Taxonomy, load_taxonomy
 from vectorstore.chroma_store import ChunkStore

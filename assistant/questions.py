@@ -10,18 +10,22 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.language import detect_language
+from ingest.countries import country_code
 from ingest.text import fold
 
 WORDS_FILE = Path(__file__).with_name("question_words.json")
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
 NUMBER = re.compile(r"\d")
+WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # words as written, case kept
 TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # on folded text; elisions (l'unhcr) split
 
 
 @dataclass(frozen=True)
 class QuestionWords:
     kinds: dict[str, list[re.Pattern[str]]]
+    sections: dict[str, list[re.Pattern[str]]]  # section key -> cues that a question is about it
     stopwords: frozenset[str]
+    generic_names: frozenset[str]  # capitalised words that name no particular thing (EU, Ministry)
 
 
 @lru_cache(maxsize=1)
@@ -31,8 +35,9 @@ def question_words() -> QuestionWords:
         kind: [re.compile(p) for patterns in by_lang.values() for p in patterns]
         for kind, by_lang in data["kinds"].items()
     }
+    sections = {key: [re.compile(p) for p in patterns] for key, patterns in data["sections"].items()}
     stopwords = frozenset(w for words in data["stopwords"].values() for w in words)
-    return QuestionWords(kinds, stopwords)
+    return QuestionWords(kinds, sections, stopwords, frozenset(data["generic_names"]))
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,8 @@ class Question:
     kinds: frozenset[str]  # count, when, where, who, criteria, theme, actions
     terms: tuple[str, ...]  # folded content words
     years: tuple[str, ...]
+    sections: frozenset[str]  # sections the question is about ("what did they learn" -> lessons)
+    names: tuple[str, ...]  # proper names, folded: "dar karamah", "unhcr" (not countries)
 
     def wants(self, kind: str) -> bool:
         return kind in self.kinds
@@ -58,7 +65,23 @@ def analyse(text: str, language: str | None = None) -> Question:
         kinds=kinds,
         terms=terms,
         years=tuple(m.group(0) for m in YEAR.finditer(text)),
+        sections=frozenset(k for k, patterns in words.sections.items() if any(p.search(folded) for p in patterns)),
+        names=_names(text, words),
     )
+
+
+def _names(text: str, words: QuestionWords) -> tuple[str, ...]:
+    """Runs of capitalised words (the first word of the question aside), folded: "dar karamah".
+    Countries are left to the scope, which knows their names in every language."""
+    phrases: list[list[str]] = [[]]
+    for token in WORD.findall(text.lstrip("¿¡ "))[1:]:
+        folded = fold(token)
+        if token[0].isupper() and folded not in words.stopwords and folded not in words.generic_names:
+            phrases[-1].append(folded)
+        elif phrases[-1]:
+            phrases.append([])
+    names = (" ".join(p) for p in phrases if p)
+    return tuple(dict.fromkeys(n for n in names if country_code(n) is None))
 
 
 def content_tokens(text: str) -> list[str]:
@@ -74,10 +97,11 @@ def term_overlap(question: Question, text: str) -> float:
     if not terms:
         return 0.0
     tokens = set(content_tokens(text))
-    return sum(1 for t in terms if any(_cognates(t, w) for w in tokens)) / len(terms)
+    return sum(1 for t in terms if any(cognates(t, w) for w in tokens)) / len(terms)
 
 
-def _cognates(a: str, b: str) -> bool:
+def cognates(a: str, b: str) -> bool:
+    """Same word, or words sharing a long prefix (réfugiés/refugees): matches across languages."""
     if a == b:
         return True
     shared = 0

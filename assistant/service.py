@@ -14,6 +14,7 @@ from assistant.citation_check import CitationCheck, SupportMeter, checked_stream
 from assistant.conversation import ConversationResolver, FollowUp, Turn, parse_history
 from assistant.extractive import ExtractiveAnswerer, ExtractiveConfig, ScoredSentence, compose_answer
 from assistant.generative import GenerativeAnswerer
+from assistant.grounding import LibraryText
 from assistant.library import IngestReport, Library, ProgressCallback
 from assistant.llm import LLMError, build_chat_model
 from assistant.messages import message
@@ -40,8 +41,8 @@ class Casebook:
         self.settings = settings or Settings()
         self.settings.apply_environment()
         self.library = Library(self.settings)
-        self._library_text_generation = -1
-        self._library_text = ""
+        self._grounding_generation = -1
+        self._grounding = LibraryText(())
         self._cited: dict[str, tuple[str, ...]] = {}  # answer text -> Actions it cited
 
     # ---- library -------------------------------------------------------------------------
@@ -147,6 +148,8 @@ class Casebook:
         filters = self._carried_filters(filters, follow)
         if self.settings.llm and notice is None:
             answer = yield from self._generative_stream(question, follow.query, k, filters, language, turns)
+            if answer.mode == "extractive-fallback":  # nothing of the model's was shown
+                yield from _pieces(answer.answer)
         else:
             answer = replace(self._answer_standalone(follow.query, k, filters, language), question=question)
             if notice:
@@ -156,7 +159,11 @@ class Casebook:
         yield answer
 
     def _answer_standalone(
-        self, question: str, k: int | None = None, filters: SearchFilters | None = None, language: str | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        language: str | None = None,
     ) -> Answer:
         """The extractive (or metadata) answer to a question that needs no conversation."""
         q = analyse(question, language)
@@ -169,6 +176,14 @@ class Casebook:
         answer = self.metadata.answer(q, scope, actions)
         if answer is not None:
             return answer
+        grounded = self.grounding().grounded_actions(q)
+        if grounded is not None:
+            named = tuple(a for a in scope.actions if a.id in grounded)
+            if not grounded or (scope.actions and not named):
+                return self.extractive.abstain(q, self.search(question, k=3, filters=filters, language=q.language))
+            scope = replace(scope, actions=named)
+            if not named and not filters.case_study_ids and len(grounded) < len(actions):
+                filters = replace(filters, case_study_ids=tuple(grounded))
         if q.wants("actions") and not scope.actions:
             return self._across_actions(q, filters)
         if len(scope.actions) > 1:
@@ -195,7 +210,7 @@ class Casebook:
         ranked = self.extractive.rank_sentences(q, passages)
         best: dict[str, ScoredSentence] = {}
         for sentence in ranked:
-            if sentence.score >= self.extractive.config.threshold:
+            if self.extractive.is_evidence(q, sentence):
                 best.setdefault(sentence.chunk.case_study_id, sentence)
         if not best:
             return self.extractive.abstain(q, passages)
@@ -208,7 +223,7 @@ class Casebook:
             scoped = replace(filters, case_study_ids=(action.id,))
             passages = self.search(q.text, k=CANDIDATE_PASSAGES, filters=scoped, language=q.language)
             ranked = self.extractive.rank_sentences(q, passages)
-            if ranked and ranked[0].score >= self.extractive.config.threshold:
+            if ranked and self.extractive.is_evidence(q, ranked[0]):
                 chosen.append(ranked[0])
         if not chosen:
             return self.extractive.abstain(q, self.search(q.text, filters=filters, language=q.language))
@@ -261,9 +276,11 @@ class Casebook:
             log.warning("language model unavailable: %s", error)
             if check.kept:  # sentences already shown stay, checked
                 return self._llm_answer(question, language, check)
-            return self._fallback(question, query, k, filters, language, message("llm_unavailable", language, error=error))
+            notice = message("llm_unavailable", language, error=error)
+            return self._fallback(question, query, k, filters, language, notice)
         if not check.valid:
-            answer = self._fallback(question, query, k, filters, language, message("llm_unsupported", language))
+            notice = message("llm_unsupported", language)
+            answer = self._fallback(question, query, k, filters, language, notice)
             answer.unsupported = check.unsupported
             return answer
         return self._llm_answer(question, language, check)
@@ -280,11 +297,16 @@ class Casebook:
         )
 
     def _fallback(
-        self, question: str, query: str, k: int | None, filters: SearchFilters | None, language: str, notice: str
+        self,
+        question: str,
+        query: str,
+        k: int | None,
+        filters: SearchFilters | None,
+        language: str,
+        notice: str,
     ) -> Answer:
         answer = self._answer_standalone(query, k, filters, language)
-        fallback = replace(answer, question=question, mode="extractive-fallback", notice=notice)
-        return fallback
+        return replace(answer, question=question, mode="extractive-fallback", notice=notice)
 
     def _remember_citations(self, answer: Answer) -> None:
         """Which Actions an answer cited, found again when its text comes back as history."""
@@ -295,8 +317,10 @@ class Casebook:
                 self._cited.pop(next(iter(self._cited)))
 
     def conversation(self) -> ConversationResolver:
+        remembered = self._cited
+        taxonomy = self.library.taxonomy
         return ConversationResolver(
-            self.actions(), self.library.taxonomy, self.library_text(), cited=lambda t: self._cited.get(t.strip(), ())
+            self.actions(), taxonomy, self.library_text(), lambda t: remembered.get(t.strip(), ())
         )
 
     @cached_property
@@ -313,7 +337,9 @@ class Casebook:
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:
         s = self.settings
-        config = ExtractiveConfig(threshold=s.abstain_threshold, max_sentences=s.max_answer_sentences)
+        config = ExtractiveConfig(
+            threshold=s.abstain_threshold, threshold_cross=s.abstain_threshold_cross, max_sentences=s.max_answer_sentences
+        )
         return ExtractiveAnswerer(self.library.embeddings, self.library.store.sentence_vectors, config)
 
     @cached_property
@@ -329,11 +355,15 @@ class Casebook:
 
     def library_text(self) -> str:
         """All passages, folded: to tell whether the library mentions a name at all."""
+        return self.grounding().text
+
+    def grounding(self) -> LibraryText:
+        """What each Action's text mentions, rebuilt when the library changed."""
         generation = self.library.records.generation()
-        if generation != self._library_text_generation:
-            self._library_text = fold(" ".join(c.text for c in self.library.lexical().chunks))
-            self._library_text_generation = generation
-        return self._library_text
+        if generation != self._grounding_generation:
+            self._grounding = LibraryText(self.library.lexical().chunks)
+            self._grounding_generation = generation
+        return self._grounding
 
 
 def _pieces(text: str) -> Iterator[str]:

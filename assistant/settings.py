@@ -33,7 +33,10 @@ class Settings(BaseSettings):
     lexical_weight_same: float = 1.0
     lexical_weight_cross: float = 0.3
     chunk_words: int = 120
-    abstain_threshold: float = Field(0.80, description="Minimum evidence score for an extractive answer.")
+    abstain_threshold: float = Field(
+        0.945, description="Evidence score an extractive answer needs (question and passage in one language)."
+    )
+    abstain_threshold_cross: float = Field(0.82, description="Evidence score an extractive answer needs across languages.")
     max_answer_sentences: int = 4
     max_file_mb: int = 50
 

@@ -1,0 +1,55 @@
+"""What the library's text mentions, per Action: to keep answers to the Actions that hold the
+question's names and years ("Dar Karamah … in 2018" needs an Action that mentions both)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from assistant.questions import TOKEN, Question, cognates
+from ingest.models import ABOUT_SECTION, Chunk
+from ingest.text import fold
+
+PREFIX = 4  # cognates share at least this many letters (questions.cognates)
+
+
+@dataclass
+class ActionText:
+    text: str = ""  # folded
+    by_prefix: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def mentions(self, name: str) -> bool:
+        """Every word of the name, or a cognate of it, is in the text."""
+        return all(
+            any(cognates(word, token) for token in self.by_prefix.get(word[:PREFIX], ())) for word in name.split()
+        )
+
+
+class LibraryText:
+    def __init__(self, chunks: Iterable[Chunk]) -> None:
+        texts: dict[str, list[str]] = defaultdict(list)
+        for chunk in chunks:
+            if chunk.section == ABOUT_SECTION:  # the programme's back cover is no Action
+                continue
+            texts[chunk.case_study_id].append(f"{chunk.action} {chunk.country} {chunk.years} {chunk.text}")
+        self.actions: dict[str, ActionText] = {}
+        for action_id, parts in texts.items():
+            folded = fold(" ".join(parts))
+            action = ActionText(folded)
+            for token in set(TOKEN.findall(folded)):
+                action.by_prefix[token[:PREFIX]].add(token)
+            self.actions[action_id] = action
+        self.text = " ".join(a.text for a in self.actions.values())
+
+    def grounded_actions(self, question: Question) -> list[str] | None:
+        """Actions whose text holds every year and at least half the names the question gives;
+        None when it gives none (no constraint)."""
+        if not (question.years or question.names):
+            return None
+        return [
+            action_id
+            for action_id, action in self.actions.items()
+            if all(year in action.text for year in question.years)
+            and 2 * sum(action.mentions(name) for name in question.names) >= len(question.names)
+        ]
