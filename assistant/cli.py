@@ -13,13 +13,15 @@ from typing import Any
 from tqdm import tqdm
 
 from assistant.answers import Answer
+from assistant.baseline import COMPARED, LangChainBaseline, ratios
 from assistant.conversation import Turn, load_history, parse_history
-from assistant.evaluation import evaluate, load_questions, rows_to_json, summarise
+from assistant.evaluation import EvalQuestion, evaluate, load_questions, rows_to_json, summarise
 from assistant.library import IngestReport, LibraryError
 from assistant.quiz import QUIZ_FORMATS, QuizRequest, build_quiz, export_quiz
 from assistant.service import Casebook
 from assistant.settings import Settings
 from ingest.models import SECTION_KEYS
+from vectorstore.chroma_store import StoreUnavailableError
 from vectorstore.embeddings import EmbeddingModelError
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import ScoredChunk
@@ -93,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl")
     evaluate.add_argument("--k", type=int, default=None, help="passages to retrieve (default 5)")
     evaluate.add_argument("--json", action="store_true", help="totals and per-question rows as JSON")
+    evaluate.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="skip the plain LangChain pipeline (raw text, 1,000-character chunks, Chroma top-4) "
+        "that is otherwise scored alongside, with Casebook/baseline ratios",
+    )
     _add_quiz_parser(commands)
     return parser
 
@@ -159,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("bm25s").setLevel(level)  # bm25s sets its own logger to DEBUG
     try:
         return _run(args, parser)
-    except (LibraryError, EmbeddingModelError, ValueError) as error:
+    except (LibraryError, EmbeddingModelError, StoreUnavailableError, ValueError) as error:
         print(f"casebook: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -289,8 +297,9 @@ def _eval(casebook: Casebook, args: argparse.Namespace) -> int:
     doc_languages = {a.source: a.language for a in casebook.actions()}
     rows = evaluate(questions, lambda q: casebook.ask(q.question, k=args.k, history=q.history), doc_languages)
     totals = summarise(rows)
+    baseline = None if args.no_baseline else _eval_baseline(casebook, questions, doc_languages, totals)
     if args.json:
-        _print_json({"totals": totals, "rows": rows_to_json(rows)})
+        _print_json({"totals": totals, "baseline": baseline, "rows": rows_to_json(rows)})
         return EXIT_OK
     columns = ["questions", "fact_in_citation", "fact_in_answer", "doc_cited", "section_cited", "abstained"]
     print(f"{'group':18}" + "".join(f"{c:>18}" for c in columns))
@@ -299,7 +308,39 @@ def _eval(casebook: Casebook, args: argparse.Namespace) -> int:
             f"{t[c]}/{t['unanswerable' if c == 'abstained' else 'answerable']}" for c in columns[1:]
         ]
         print(f"{group:18}" + "".join(f"{cell:>18}" for cell in cells))
+    if baseline:
+        _print_baseline(totals["all"], baseline)
     return EXIT_OK
+
+
+def _eval_baseline(
+    casebook: Casebook,
+    questions: list[EvalQuestion],
+    doc_languages: dict[str, str],
+    totals: dict[str, dict[str, float | int]],
+) -> dict[str, Any]:
+    """The same questions through a plain LangChain pipeline: its totals, rows and our ratios."""
+    with LangChainBaseline.from_library(casebook.library) as baseline:
+        rows = evaluate(questions, lambda q: baseline.ask(q.question), doc_languages)
+        described = baseline.config.describe()
+    baseline_totals = summarise(rows)
+    return {
+        "pipeline": described,
+        "totals": baseline_totals,
+        "ratios": ratios(totals, baseline_totals),
+        "rows": rows_to_json(rows),
+    }
+
+
+def _print_baseline(ours: dict[str, float | int], baseline: dict[str, Any]) -> None:
+    print(f"\nall questions vs. baseline: {baseline['pipeline']}")
+    print(f"{'':18}{'Casebook':>18}{'baseline':>18}{'ratio':>18}")
+    for metric in COMPARED:
+        of = "unanswerable" if metric == "abstained" else "answerable"
+        ratio = baseline["ratios"]["all"][metric]
+        cells = [f"{ours[metric]}/{ours[of]}", f"{baseline['totals']['all'][metric]}/{ours[of]}"]
+        cells.append("n/a" if ratio is None else f"{ratio:.2f}x")
+        print(f"{metric:18}" + "".join(f"{cell:>18}" for cell in cells))
 
 
 def _quiz(casebook: Casebook, args: argparse.Namespace) -> int:

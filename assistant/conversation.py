@@ -110,8 +110,9 @@ class ConversationResolver:
         previous = self._previous_actions(history)
         if not previous:
             return standalone
-        countries = " ".join(dict.fromkeys(a.country for a in previous))
-        return FollowUp(question, f"{question} ({countries})", tuple(a.id for a in previous), True)
+        # The question is searched as asked, within the carried Actions: adding their names to
+        # the query would pull passages that merely mention the country.
+        return FollowUp(question, question, tuple(a.id for a in previous), True)
 
     def looks_like_follow_up(self, question: str, scope: Scope | None = None) -> bool:
         scope = scope or self._scope(question)

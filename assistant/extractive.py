@@ -132,10 +132,13 @@ class ExtractiveAnswerer:
         ]
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
-    def is_evidence(self, question: Question, sentence: ScoredSentence) -> bool:
-        """Whether a sentence scores high enough to answer rather than abstain."""
+    def is_evidence(self, question: Question, sentence: ScoredSentence, relaxed: bool = False) -> bool:
+        """Whether a sentence scores high enough to answer rather than abstain; `relaxed` applies
+        the lower (cross-language) bar whatever the languages."""
+        c = self.config
         same_language = sentence.chunk.language == question.language
-        return sentence.score >= (self.config.threshold if same_language else self.config.threshold_cross)
+        bar = c.threshold_cross if relaxed or not same_language else c.threshold
+        return sentence.score >= min(bar, c.threshold)
 
     def abstain(self, question: Question, passages: Sequence[ScoredChunk]) -> Answer:
         nearest = [Citation(i + 1, hit.chunk, "") for i, hit in enumerate(passages[:3])]

@@ -3,12 +3,23 @@
 Unchanged files (same SHA-256) are skipped, a changed file's chunks are replaced, files gone
 from an ingested folder are removed, a file that cannot be read is reported and nothing else is
 touched. One ingest at a time per index (a file lock).
+
+Readers never see a half-written file: a file's record is marked pending before its chunks are
+written, and `searcher()` drops the chunks of pending records from every result (the ids are
+read after the search, so a chunk that reached the store during the search is caught too).
+
+With `CASEBOOK_CHROMA_URL` the chunks and vectors live on a Chroma server, while the lexical
+index and the ingest records stay in CASEBOOK_HOME: the lexical index is derived data, rebuilt
+from the store whenever the records' generation changes, and the records are small local
+bookkeeping. A team deployment shares them through the same CASEBOOK_HOME volume (the ingest
+lock lives there too), or lets each host rebuild its lexical index from the server.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +35,8 @@ from ingest.models import Chunk
 from ingest.taxonomy import Taxonomy, load_taxonomy
 from vectorstore.chroma_store import ChunkStore
 from vectorstore.embeddings import make_embeddings
-from vectorstore.hybrid import FusionWeights, HybridSearcher
+from vectorstore.filters import SearchFilters
+from vectorstore.hybrid import FusionWeights, HybridSearcher, ScoredChunk
 from vectorstore.lexical import LexicalIndex
 
 log = logging.getLogger(__name__)
@@ -107,6 +119,7 @@ class Library:
         self._lexical: LexicalIndex | None = None
         self._lexical_generation = -1
         self._lock = FileLock(str(home / "ingest.lock"))
+        self._lexical_lock = threading.Lock()  # one build at a time when threads share a Library
         if self.store.ensure_model(self.embeddings.model_id):
             self._reindex_after_model_change()
 
@@ -128,7 +141,13 @@ class Library:
         weights = FusionWeights(
             lexical_same=self.settings.lexical_weight_same, lexical_cross=self.settings.lexical_weight_cross
         )
-        return HybridSearcher(self.store, self.lexical(), weights, expand_query=self._expand_query)
+        return CommittedSearcher(
+            self.store, self.lexical(), weights, expand_query=self._expand_query, pending_ids=self.pending_ids
+        )
+
+    def pending_ids(self) -> set[str]:
+        """Chunk ids of files whose ingest is under way (or was interrupted): hidden from search."""
+        return {chunk_id for record in self.records.files() if record.pending for chunk_id in record.chunk_ids}
 
     def _expand_query(self, query: str) -> str:
         """The query plus the glossary's forms of its acronyms in every language (POS -> SOP...)."""
@@ -137,11 +156,12 @@ class Library:
 
     def lexical(self) -> LexicalIndex:
         """The lexical index, rebuilt when the records changed since it was built."""
-        generation = self.records.generation()
-        if self._lexical is None or self._lexical_generation != generation:
-            self._lexical = self._load_or_build_lexical(generation)
-            self._lexical_generation = generation
-        return self._lexical
+        with self._lexical_lock:
+            generation = self.records.generation()
+            if self._lexical is None or self._lexical_generation != generation:
+                self._lexical = self._load_or_build_lexical(generation)
+                self._lexical_generation = generation
+            return self._lexical
 
     def _load_or_build_lexical(self, generation: int) -> LexicalIndex:
         marker = self._lexical_path / "generation"
@@ -150,7 +170,8 @@ class Library:
                 return LexicalIndex.load(self._lexical_path)
             except Exception as error:  # a damaged file is rebuilt, not fatal
                 log.warning("rebuilding the lexical index: %s", error)
-        index = LexicalIndex.build(self.store.all_chunks())
+        pending = self.pending_ids()
+        index = LexicalIndex.build([c for c in self.store.all_chunks() if c.id not in pending])
         index.save(self._lexical_path)
         marker.write_text(str(generation))
         return index
@@ -214,8 +235,7 @@ class Library:
             record = self.records.get(key)
             if record is None:
                 return False
-            self.store.delete_ids(list(record.chunk_ids))
-            self.records.forget(key)
+            self._forget(record.path, record.name, record.chunk_ids)
             return True
 
     def _remove_missing(self, folders: list[Path]) -> int:
@@ -223,10 +243,16 @@ class Library:
         for record in self.records.files():
             path = Path(record.path)
             if any(path.is_relative_to(folder) for folder in folders) and not path.exists():
-                self.store.delete_ids(list(record.chunk_ids))
-                self.records.forget(record.path)
+                self._forget(record.path, record.name, record.chunk_ids)
                 removed += 1
         return removed
+
+    def _forget(self, path: str, name: str, chunk_ids: Iterable[str]) -> None:
+        """Remove a file's chunks and record; marked pending first, so a kill half-way is repaired."""
+        ids = list(chunk_ids)
+        self.records.mark_pending(path, name, ids)
+        self.store.delete_ids(ids)
+        self.records.forget(path)
 
     def _repair_pending(self) -> None:
         """Undo what an interrupted ingest left: its file is indexed again from scratch."""
@@ -243,6 +269,22 @@ class Library:
         existing = [p for p in paths if p.exists()]
         if existing:
             self.ingest(existing)
+
+
+class CommittedSearcher(HybridSearcher):
+    """A `HybridSearcher` that leaves out the chunks of files still being written."""
+
+    def __init__(self, *args: object, pending_ids: Callable[[], set[str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._pending_ids = pending_ids
+
+    def search(
+        self, query: str, k: int = 5, filters: SearchFilters | None = None, language: str | None = None
+    ) -> list[ScoredChunk]:
+        before = self._pending_ids()
+        results = super().search(query, k + len(before), filters, language)
+        hidden = before | self._pending_ids()  # read again after: see the module's docstring
+        return [r for r in results if r.chunk.id not in hidden][:k]
 
 
 def _reason(error: Exception, path: Path) -> str:

@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 CANDIDATE_PASSAGES = 8  # passages whose sentences the extractive engine weighs
 MAX_LISTED_ACTIONS = 4
 REMEMBERED_ANSWERS = 256
+# Questions and queries longer than this are cut: no real question is longer, and retrieval and
+# sentence scoring grow with the question's length, so a pasted document must not stall a worker.
+MAX_QUESTION_CHARS = 2000
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class Casebook:
@@ -94,6 +98,7 @@ class Casebook:
         language: str | None = None,
     ) -> list[ScoredChunk]:
         """Ranked passages; those of the Actions the query names (by country) come first."""
+        query = bounded_question(query)
         filters = self._resolved(filters) or SearchFilters()
         language = language or analyse(query).language
         k = k or self.settings.k
@@ -142,6 +147,7 @@ class Casebook:
 
         Joined, the pieces are the final answer's text: a language model's sentences reach the
         caller only once their citations are checked."""
+        question = bounded_question(question)
         turns = parse_history([list(t) for t in history] if history else None)
         language = analyse(question).language
         follow, notice = self._follow_up(question, turns, language)
@@ -168,7 +174,7 @@ class Casebook:
         """The extractive (or metadata) answer to a question that needs no conversation."""
         q = analyse(question, language)
         actions = self.actions()
-        scope = resolve_scope(question, actions, self.library.taxonomy, self.library_text())
+        scope = self._scope(question, filters)
         filters = self._resolved(filters) or SearchFilters()
         k = k or self.settings.k
         if scope.unknown_countries and not scope.actions:
@@ -217,16 +223,16 @@ class Casebook:
         return compose_answer(q, list(best.values())[:MAX_LISTED_ACTIONS], mode="extractive")
 
     def _per_action(self, q: Question, scope: Scope, filters: SearchFilters) -> Answer:
-        """A question naming several Actions: the best evidence from each of them."""
-        chosen: list[ScoredSentence] = []
+        """A question naming several Actions: the best evidence from each of them. Once one of
+        them answers clearly, the others (named by the question) need only the lower bar."""
+        best: list[ScoredSentence] = []
         for action in scope.actions[:MAX_LISTED_ACTIONS]:
             scoped = replace(filters, case_study_ids=(action.id,))
             passages = self.search(q.text, k=CANDIDATE_PASSAGES, filters=scoped, language=q.language)
-            ranked = self.extractive.rank_sentences(q, passages)
-            if ranked and self.extractive.is_evidence(q, ranked[0]):
-                chosen.append(ranked[0])
-        if not chosen:
+            best.extend(self.extractive.rank_sentences(q, passages)[:1])
+        if not any(self.extractive.is_evidence(q, s) for s in best):
             return self.extractive.abstain(q, self.search(q.text, filters=filters, language=q.language))
+        chosen = [s for s in best if self.extractive.is_evidence(q, s, relaxed=True)]
         return compose_answer(q, chosen, mode="extractive")
 
     # ---- follow-ups and the language model ------------------------------------------------
@@ -244,6 +250,14 @@ class Casebook:
         follow = resolver.resolve(condensed, turns)
         return replace(follow, question=question), None
 
+    def _scope(self, question: str, filters: SearchFilters | None) -> Scope:
+        """What the question names; a follow-up's carried Actions (a case_study_ids filter) count as named."""
+        actions = self.actions()
+        scope = resolve_scope(question, actions, self.library.taxonomy, self.library_text())
+        if not scope.actions and filters and filters.case_study_ids:
+            scope = replace(scope, actions=tuple(a for a in actions if a.id in filters.case_study_ids))
+        return scope
+
     def _carried_filters(self, filters: SearchFilters | None, follow: FollowUp) -> SearchFilters | None:
         if follow.action_ids and not (filters and filters.case_study_ids):
             return replace(filters or SearchFilters(), case_study_ids=follow.action_ids)
@@ -260,7 +274,7 @@ class Casebook:
     ) -> Generator[str, None, Answer]:
         """Checked sentences from the model as they come; returns the final Answer."""
         q = analyse(query, language)
-        scope = resolve_scope(query, self.actions(), self.library.taxonomy, self.library_text())
+        scope = self._scope(query, filters)
         if (scope.unknown_countries and not scope.actions) or self.metadata.answer(q, scope, self.actions()):
             answer = replace(self._answer_standalone(query, k, filters, language), question=question)
             yield from _pieces(answer.answer)
@@ -364,6 +378,15 @@ class Casebook:
             self._grounding = LibraryText(self.library.lexical().chunks)
             self._grounding_generation = generation
         return self._grounding
+
+
+def bounded_question(text: str) -> str:
+    """`text` without control characters, cut to `MAX_QUESTION_CHARS` (logged when cut)."""
+    text = _CONTROL_CHARACTERS.sub(" ", text)
+    if len(text) > MAX_QUESTION_CHARS:
+        log.warning("question of %d characters cut to %d", len(text), MAX_QUESTION_CHARS)
+        text = text[:MAX_QUESTION_CHARS]
+    return text
 
 
 def _pieces(text: str) -> Iterator[str]:

@@ -4,17 +4,23 @@ Casebook computes vectors with its own `CasebookEmbeddings` and hands them to Ch
 Chroma never loads (or downloads) its default embedding model. The collection records which
 model made its vectors; `ensure_model` resets it when the model changes, and adding or querying
 with another model raises `ModelMismatchError`, so vectors of two models are never mixed.
+
+On a server (`from_url`) the connection is opened lazily and retried on each call: a server that
+is down raises `StoreUnavailableError` (never a raw HTTP error), and the same store works again
+once the server is back, without being rebuilt.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings
@@ -40,17 +46,102 @@ class ModelMismatchError(RuntimeError):
     """The collection holds vectors of another embedding model; call `ensure_model()` first."""
 
 
+class StoreUnavailableError(RuntimeError):
+    """The Chroma server cannot be reached; `url` names it. Retrying later may succeed."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"the Chroma server at {url} is not reachable: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _is_connection_error(error: Exception) -> bool:
+    if isinstance(error, (httpx.TransportError, ConnectionError)):
+        return True
+    # chromadb's HttpClient wraps a refused connection in a ValueError with this wording
+    return isinstance(error, ValueError) and str(error).startswith("Could not connect to")
+
+
+def _reachable(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Turn a lost connection to a Chroma server into `StoreUnavailableError`."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except StoreUnavailableError:
+            raise
+        except Exception as error:
+            store = args[0]
+            if not isinstance(store, ChunkStore) or not _is_connection_error(error):
+                raise
+            raise StoreUnavailableError(store.location, _first_line(error)) from error
+
+    return wrapper
+
+
 class ChunkStore:
     """Chunks with their vectors, searchable by cosine similarity and filterable by metadata."""
 
     def __init__(
-        self, client: ClientAPI, embeddings: CasebookEmbeddings, collection: str = DEFAULT_COLLECTION
+        self,
+        client: ClientAPI | None,
+        embeddings: CasebookEmbeddings,
+        collection: str = DEFAULT_COLLECTION,
+        connect: Callable[[], ClientAPI] | None = None,
+        location: str = "embedded",
     ) -> None:
-        self.client = client
+        """`client` now, or `connect` to make one on first use (and again after a failure)."""
+        self._client = client
+        self._connect = connect
+        self.location = location
         self.embeddings = embeddings
         self.collection_name = collection
-        self._collection = self._open_collection()
-        self._sentences = self._open_collection(self.stored_model_id, self._sentences_name)
+        self._opened: dict[str, Collection] = {}
+        if client is not None:
+            self._open()
+
+    @property
+    def client(self) -> ClientAPI:
+        if self._client is None:
+            assert self._connect is not None, "a ChunkStore needs a client or a way to connect"
+            self._client = self._connect()
+        return self._client
+
+    def _open(self) -> None:
+        try:
+            chunks = self._open_collection()
+            stored = (chunks.metadata or {}).get(MODEL_KEY)
+            sentences = self._open_collection(str(stored) if stored else None, self._sentences_name)
+        except Exception:
+            if self._connect is not None:
+                self._client = None  # reconnect on the next call
+            raise
+        self._opened = {"chunks": chunks, "sentences": sentences}
+
+    @property
+    def _collection(self) -> Collection:
+        if not self._opened:
+            self._open()
+        return self._opened["chunks"]
+
+    @_collection.setter
+    def _collection(self, value: Collection) -> None:
+        self._opened["chunks"] = value
+
+    @property
+    def _sentences(self) -> Collection:
+        if not self._opened:
+            self._open()
+        return self._opened["sentences"]
+
+    @_sentences.setter
+    def _sentences(self, value: Collection) -> None:
+        self._opened["sentences"] = value
 
     @classmethod
     def persistent(
@@ -72,22 +163,28 @@ class ChunkStore:
         parsed = urlparse(url)
         secure = parsed.scheme == "https"
         headers = {"Authorization": f"Bearer {token}"} if token else None
-        client = chromadb.HttpClient(
-            host=parsed.hostname or "localhost",
-            port=parsed.port or (443 if secure else 8000),
-            ssl=secure,
-            headers=headers,
-            settings=_SETTINGS,
-        )
-        return cls(client, embeddings, collection)
+
+        def connect() -> ClientAPI:
+            return chromadb.HttpClient(
+                host=parsed.hostname or "localhost",
+                port=parsed.port or (443 if secure else 8000),
+                ssl=secure,
+                headers=headers,
+                # a fresh Settings each time: HttpClient writes the port into the object it gets
+                settings=Settings(anonymized_telemetry=False),
+            )
+
+        return cls(None, embeddings, collection, connect=connect, location=url)
 
     @property
+    @_reachable
     def stored_model_id(self) -> str | None:
         """The model that made the collection's vectors (None for a collection made elsewhere)."""
         metadata = self._collection.metadata or {}
         model_id = metadata.get(MODEL_KEY)
         return str(model_id) if model_id is not None else None
 
+    @_reachable
     def ensure_model(self, model_id: str | None = None) -> bool:
         """Reset the collection when its vectors come from another model; True when it was reset.
 
@@ -110,6 +207,7 @@ class ChunkStore:
         self._sentences = self._open_collection(wanted, self._sentences_name)
         return True
 
+    @_reachable
     def add(self, chunks: Sequence[Chunk], batch_size: int = 64) -> None:
         """Add or replace `chunks` by id: adding the same chunk twice keeps one copy.
 
@@ -145,6 +243,7 @@ class ChunkStore:
             metadatas=metadatas,  # type: ignore[arg-type]
         )
 
+    @_reachable
     def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[tuple[str, list[float]]]]:
         """The sentences of each chunk, in order, with their vectors."""
         if not chunk_ids:
@@ -165,14 +264,17 @@ class ChunkStore:
         """Delete every chunk read from the file `source`."""
         self.delete_ids(self.ids_for_source(source))
 
+    @_reachable
     def delete_ids(self, ids: Sequence[str]) -> None:
         if ids:
             self._collection.delete(ids=list(ids))
             self._sentences.delete(where={CHUNK_KEY: {"$in": list(ids)}})
 
+    @_reachable
     def ids_for_source(self, source: str) -> list[str]:
         return list(self._collection.get(where={md.SOURCE: source}, include=[])["ids"])
 
+    @_reachable
     def all_chunks(self) -> list[Chunk]:
         """Every stored chunk, ordered by source, case study and position."""
         records = self._collection.get(include=["documents", "metadatas"])
@@ -184,9 +286,11 @@ class ChunkStore:
         ]
         return sorted(chunks, key=lambda c: (c.source, c.case_study_id, c.position))
 
+    @_reachable
     def count(self) -> int:
         return self._collection.count()
 
+    @_reachable
     def query(self, text: str, k: int, filters: SearchFilters | None = None) -> list[tuple[Chunk, float]]:
         """The `k` chunks most similar to `text`, best first, with cosine similarity (1 - distance)."""
         self._check_model()
@@ -228,6 +332,14 @@ class ChunkStore:
                 f"Collection {self.collection_name!r} holds vectors of {self.stored_model_id!r}, "
                 f"not {self.embeddings.model_id!r}: call ensure_model() and re-add the chunks."
             )
+
+
+def _first_line(error: BaseException) -> str:
+    cause = error.__cause__ or error.__context__
+    text = str(error).strip() or type(error).__name__
+    if cause is not None and str(cause).strip():
+        text = f"{text} ({str(cause).strip()})"
+    return text.splitlines()[0]
 
 
 def _similarity(distance: float) -> float:

@@ -1,0 +1,151 @@
+"""Server mode: with CASEBOOK_CHROMA_URL the chunks live on a real `chroma run` server.
+
+The fixture starts the server on a free loopback port in a temporary folder, waits for its
+heartbeat and stops it at teardown; tests stop and restart it to check that Casebook reports an
+unreachable server in one clear line and recovers by itself when the server is back.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import chromadb
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from assistant import cli
+from assistant.service import Casebook
+from assistant.settings import Settings
+from vectorstore.chroma_store import StoreUnavailableError
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "synthetic"
+NEPAL = "en_nepal_2012-2014_migration_and_development_policy.txt"
+CHROMA = Path(sys.executable).with_name("chroma")
+STARTUP_SECONDS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class ChromaServer:
+    """A `chroma run` subprocess on 127.0.0.1 that can be stopped and started again."""
+
+    path: Path
+    port: int
+    log: Path
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(CHROMA), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"chroma run exited: {self.log.read_text(errors='replace')[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"chroma run did not answer within {STARTUP_SECONDS} s")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
+    if not CHROMA.exists():
+        pytest.skip("the chroma CLI is not installed in this environment")
+    folder = tmp_path_factory.mktemp("chroma_server")
+    server = ChromaServer(folder / "data", free_port(), folder / "server.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def library_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("server_library")
+    shutil.copy(CORPUS / NEPAL, folder / NEPAL)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server_casebook(chroma_server: ChromaServer, library_folder: Path, tmp_path_factory) -> Casebook:
+    home = tmp_path_factory.mktemp("server_home")
+    casebook = Casebook(Settings(home=home, library=library_folder, chroma_url=chroma_server.url, llm=None))
+    report = casebook.ingest([library_folder])
+    assert report.added == 1 and not report.failed
+    return casebook
+
+
+def test_ingest_stores_the_chunks_on_the_server(server_casebook: Casebook, chroma_server: ChromaServer) -> None:
+    client = chromadb.HttpClient(host="127.0.0.1", port=chroma_server.port)
+    on_server = client.get_collection(server_casebook.settings.collection).count()
+    assert on_server == server_casebook.stats()["chunks"] > 0
+    assert server_casebook.stats()["store"] == "chroma-server"
+    assert not (server_casebook.settings.home / "chroma").exists()  # nothing embedded
+
+
+def test_ask_answers_from_the_server(server_casebook: Casebook) -> None:
+    answer = server_casebook.ask("Which ministry did MIEUX assist in Nepal?")
+    cited = {c.chunk.case_study_id for c in answer.citations} | {c.chunk.case_study_id for c in answer.nearest}
+    assert cited and all("nepal" in action.lower() for action in cited)
+
+
+def test_a_down_server_raises_store_unavailable_and_recovers_when_back(
+    server_casebook: Casebook, chroma_server: ChromaServer
+) -> None:
+    assert server_casebook.search("migration and development", k=3)
+    chroma_server.stop()
+    try:
+        with pytest.raises(StoreUnavailableError, match=r"Chroma server at http://127\.0\.0\.1:\d+ is not reachable"):
+            server_casebook.search("migration and development", k=3)
+    finally:
+        chroma_server.start()
+    assert server_casebook.search("migration and development", k=3)  # same object, no restart
+
+
+def test_cli_reports_an_unreachable_server_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    monkeypatch.setenv("CASEBOOK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CASEBOOK_CHROMA_URL", url)
+    monkeypatch.setenv("CASEBOOK_CHROMA_TOKEN", "secret-token")
+    code = cli.main(["search", "migration"])
+    err = capsys.readouterr().err.strip()
+    assert code == cli.EXIT_USAGE
+    assert err.startswith(f"casebook: the Chroma server at {url} is not reachable: ")
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
