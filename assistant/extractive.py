@@ -19,10 +19,9 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answers import Answer, Citation
 from assistant.messages import message
-from assistant.questions import TOKEN, Question, term_overlap
-from ingest.countries import country_code, name_index
+from assistant.questions import Question, term_overlap
+from ingest.countries import countries_in, country_code
 from ingest.models import SECTION_KEYS, Chunk
-from ingest.text import fold
 from vectorstore.hybrid import ScoredChunk
 
 MONTHS = (
@@ -53,11 +52,7 @@ SHAPE_PATTERNS: dict[str, re.Pattern[str]] = {
 
 def _names_another_country(sentence: str, chunk: Chunk) -> bool:
     """Whether the sentence names a country other than its Action's own."""
-    own = country_code(chunk.country)
-    words = TOKEN.findall(fold(sentence))
-    names = name_index()
-    spans = (" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
-    return any(names.get(span, own) != own for span in spans)
+    return bool(set(countries_in(sentence).values()) - {country_code(chunk.country)})
 
 
 def _matches(pattern: re.Pattern[str]) -> Callable[[str, Chunk], bool]:

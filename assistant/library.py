@@ -126,7 +126,9 @@ class Library:
     def _open_store(self) -> ChunkStore:
         s = self.settings
         if s.chroma_url:
-            return ChunkStore.from_url(s.chroma_url, self.embeddings, token=s.chroma_token, collection=s.collection)
+            return ChunkStore.from_url(
+                s.chroma_url, self.embeddings, token=s.chroma_token, collection=s.collection
+            )
         return ChunkStore.persistent(s.home / "chroma", self.embeddings, collection=s.collection)
 
     # ---- reading -------------------------------------------------------------------------
@@ -147,7 +149,9 @@ class Library:
 
     def pending_ids(self) -> set[str]:
         """Chunk ids of files whose ingest is under way (or was interrupted): hidden from search."""
-        return {chunk_id for record in self.records.files() if record.pending for chunk_id in record.chunk_ids}
+        return {
+            chunk_id for record in self.records.files() if record.pending for chunk_id in record.chunk_ids
+        }
 
     def _expand_query(self, query: str) -> str:
         """The query plus the glossary's forms of its acronyms in every language (POS -> SOP...)."""

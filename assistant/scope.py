@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from assistant.questions import TOKEN
 from assistant.records import ActionRecord
-from ingest.countries import country_code, name_index
+from ingest.countries import countries_in, country_code, name_index
 from ingest.taxonomy import Criterion, Taxonomy
 from ingest.text import fold
 
@@ -61,12 +61,8 @@ def _names_of(country: str) -> set[str]:
 
 
 def _countries_in(folded: str) -> dict[str, str]:
-    """Country names (any language) that occur as whole words in the text."""
-    found = {}
-    for name, code in name_index().items():
-        if len(name) > 3 and re.search(rf"\b{re.escape(name)}\b", folded):
-            found[name] = code
-    return found
+    """Country names (any language) that occur as whole words in the text, short codes aside."""
+    return {name: code for name, code in countries_in(folded).items() if len(name) > 3}
 
 
 def _criterion(folded: str, tokens: list[str], taxonomy: Taxonomy) -> int | None:

@@ -71,7 +71,9 @@ def check_index(home: Path) -> Check:
     library = Library(settings)
     records = library.records.files()
     owned = {i for r in records if not r.pending for i in r.chunk_ids}
-    client = chromadb.PersistentClient(str(home / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
+    client = chromadb.PersistentClient(
+        str(home / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+    )
     stored = set(client.get_collection(settings.collection).get(include=[])["ids"])
     sentences = client.get_collection(settings.collection + SENTENCES_SUFFIX).get(include=["metadatas"])
     sentence_owners = {str(m["chunk_id"]) for m in sentences["metadatas"] or []}
@@ -140,7 +142,11 @@ def run_fault_test(runs: int, work: Path, seed: int, max_delay: float) -> list[d
         check = subprocess.run(
             [sys.executable, __file__, "--check", str(home)], capture_output=True, text=True, check=False
         )
-        verdict = json.loads(check.stdout) if check.returncode in (0, 1) and check.stdout else {"error": check.stderr[-800:]}
+        verdict = (
+            json.loads(check.stdout)
+            if check.returncode in (0, 1) and check.stdout
+            else {"error": check.stderr[-800:]}
+        )
         row = {
             "run": run,
             "kill_after_s": round(delay, 2),
@@ -158,11 +164,15 @@ def run_fault_test(runs: int, work: Path, seed: int, max_delay: float) -> list[d
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--max-delay", type=float, default=30.0, help="latest kill, seconds after start")
-    parser.add_argument("--work", type=Path, help="folder for the library and the index (default: a temp dir)")
+    parser.add_argument(
+        "--work", type=Path, help="folder for the library and the index (default: a temp dir)"
+    )
     parser.add_argument("--check", type=Path, metavar="HOME", help="only check the index in HOME")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -8,7 +8,7 @@ from functools import cache
 
 import pycountry
 
-from ingest.text import fold
+from ingest.text import fold, words
 
 LANGUAGES = ("en", "fr", "es")
 
@@ -58,3 +58,22 @@ def country_code(name: str) -> str | None:
 def country_names(code: str) -> set[str]:
     """Every known name of the country `code` (alpha-2) in en/fr/es."""
     return set(_names_by_code().get(code.upper(), frozenset()))
+
+
+@cache
+def _index_by_words() -> dict[tuple[str, ...], str]:
+    return {tuple(words(name)): code for name, code in name_index().items() if words(name)}
+
+
+def countries_in(text: str) -> dict[str, str]:
+    """Every country named in `text` (whole words, any of en/fr/es): folded name -> alpha-2 code."""
+    index = _index_by_words()
+    longest = max(map(len, index))
+    tokens = words(text)
+    found: dict[str, str] = {}
+    for size in range(1, longest + 1):
+        for start in range(len(tokens) - size + 1):
+            span = tuple(tokens[start : start + size])
+            if span in index:
+                found[" ".join(span)] = index[span]
+    return found

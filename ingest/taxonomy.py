@@ -169,10 +169,15 @@ class Taxonomy:
         return any(fold(cue) in folded for cue in self.footnote_cues)
 
     def expand_acronyms(self, text: str, lang: str) -> list[str]:
-        """For each glossary acronym in `text` (any language), its full form and acronyms in `lang`."""
+        """For each glossary entry that `text` uses (an acronym or a full form, in any language),
+        its full form and acronyms in `lang`: a small dictionary across languages."""
         terms: list[str] = []
+        folded = fold(text)
         for entry in self.acronyms:
-            if not any(_contains_acronym(text, acronym) for acronym in entry.all_acronyms()):
+            if not (
+                any(_contains_acronym(text, acronym) for acronym in entry.all_acronyms())
+                or any(fold(expansion) in folded for expansion in entry.expansions.values())
+            ):
                 continue
             for term in (entry.expansions.get(lang, ""), *entry.acronyms.get(lang, ())):
                 if term and term not in terms:

@@ -68,7 +68,7 @@ def ingest_under_readers(folder: Path, tmp_path_factory: pytest.TempPathFactory)
         while not done.is_set():
             try:
                 ids = [hit.chunk.id for hit in casebook.search(QUERIES[i % len(QUERIES)], k=8)]
-            except BaseException as error:  # noqa: BLE001 (any failure is the finding)
+            except BaseException as error:
                 with lock:
                     log.errors.append(error)
                 return
@@ -99,7 +99,9 @@ def test_readers_during_an_ingest_never_fail(ingest_under_readers: tuple[Caseboo
     assert log.errors == []
 
 
-def test_readers_during_an_ingest_never_get_a_chunk_twice(ingest_under_readers: tuple[Casebook, ReadLog]) -> None:
+def test_readers_during_an_ingest_never_get_a_chunk_twice(
+    ingest_under_readers: tuple[Casebook, ReadLog],
+) -> None:
     assert ingest_under_readers[1].duplicates == []
 
 
@@ -125,7 +127,9 @@ def test_two_ingest_processes_at_once_are_serialised(
 ) -> None:
     env = {**os.environ, "CASEBOOK_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1"}
     command = [str(Path(sys.executable).with_name("casebook")), "ingest", str(folder), "--json"]
-    processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    processes = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)
+    ]
     outputs = [p.communicate(timeout=540) for p in processes]
     assert [p.returncode for p in processes] == [0, 0], [err.decode()[-500:] for _, err in outputs]
 

@@ -56,7 +56,16 @@ class ChromaServer:
     def start(self) -> None:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [str(CHROMA), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
+                [
+                    str(CHROMA),
+                    "run",
+                    "--path",
+                    str(self.path),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
@@ -110,7 +119,9 @@ def server_casebook(chroma_server: ChromaServer, library_folder: Path, tmp_path_
     return casebook
 
 
-def test_ingest_stores_the_chunks_on_the_server(server_casebook: Casebook, chroma_server: ChromaServer) -> None:
+def test_ingest_stores_the_chunks_on_the_server(
+    server_casebook: Casebook, chroma_server: ChromaServer
+) -> None:
     client = chromadb.HttpClient(host="127.0.0.1", port=chroma_server.port)
     on_server = client.get_collection(server_casebook.settings.collection).count()
     assert on_server == server_casebook.stats()["chunks"] > 0
@@ -120,7 +131,9 @@ def test_ingest_stores_the_chunks_on_the_server(server_casebook: Casebook, chrom
 
 def test_ask_answers_from_the_server(server_casebook: Casebook) -> None:
     answer = server_casebook.ask("Which ministry did MIEUX assist in Nepal?")
-    cited = {c.chunk.case_study_id for c in answer.citations} | {c.chunk.case_study_id for c in answer.nearest}
+    cited = {c.chunk.case_study_id for c in answer.citations} | {
+        c.chunk.case_study_id for c in answer.nearest
+    }
     assert cited and all("nepal" in action.lower() for action in cited)
 
 
@@ -130,7 +143,9 @@ def test_a_down_server_raises_store_unavailable_and_recovers_when_back(
     assert server_casebook.search("migration and development", k=3)
     chroma_server.stop()
     try:
-        with pytest.raises(StoreUnavailableError, match=r"Chroma server at http://127\.0\.0\.1:\d+ is not reachable"):
+        with pytest.raises(
+            StoreUnavailableError, match=r"Chroma server at http://127\.0\.0\.1:\d+ is not reachable"
+        ):
             server_casebook.search("migration and development", k=3)
     finally:
         chroma_server.start()

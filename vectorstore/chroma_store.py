@@ -12,8 +12,8 @@ once the server is back, without being rebuilt.
 
 from __future__ import annotations
 
-import logging
 import functools
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar

@@ -28,6 +28,7 @@ BUILTIN_BACKENDS: dict[str, str] = {
     MINILM: "all-MiniLM-L6-v2 (sentence-transformers, bundled); English only",
 }
 THREADS = 2
+QUERY_CACHE_SIZE = 256
 
 
 class EmbeddingModelError(RuntimeError):
@@ -45,6 +46,8 @@ class CasebookEmbeddings(Embeddings, ABC):
         self.batch_size = batch_size
         self._model: Any = None
         self._lock = threading.Lock()
+        self._queries: dict[str, list[float]] = {}
+        self._queries_lock = threading.Lock()
 
     @property
     @abstractmethod
@@ -64,7 +67,16 @@ class CasebookEmbeddings(Embeddings, ABC):
         return [vector for batch in batches for vector in self._embed(batch, is_query=False)]
 
     def embed_query(self, text: str) -> list[float]:
-        return self._embed([text], is_query=True)[0]
+        """The query's vector; recent queries are remembered (one question searches several times)."""
+        with self._queries_lock:
+            cached = self._queries.get(text)
+        if cached is None:
+            cached = self._embed([text], is_query=True)[0]
+            with self._queries_lock:
+                if len(self._queries) >= QUERY_CACHE_SIZE:
+                    self._queries.pop(next(iter(self._queries)))
+                self._queries[text] = cached
+        return cached
 
     def _embed(self, texts: Sequence[str], is_query: bool) -> list[list[float]]:
         if not texts:

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from ingest.chunker import chunk_publication
 from ingest.cleaning import is_page_furniture, join_lines, normalize_spaces
 from ingest.errors import NoCaseStudyError
-from ingest.models import RawDocument
 from ingest.parser import parse_document
+from ingest.readers import RawDocument
 from ingest.taxonomy import load_taxonomy
 from tests.ingest.conftest import CORPUS
 
@@ -49,7 +49,9 @@ def test_the_parser_never_crashes_on_arbitrary_pages(pages: list[str]) -> None:
 
 @PROPERTY_SETTINGS
 @given(st.lists(st.text(), min_size=1, max_size=4))
-def test_the_parser_never_crashes_on_a_real_case_study_with_arbitrary_text_inserted(inserts: list[str]) -> None:
+def test_the_parser_never_crashes_on_a_real_case_study_with_arbitrary_text_inserted(
+    inserts: list[str],
+) -> None:
     pages = NEPAL.split(ANCHOR, 1)
     text = pages[0] + ANCHOR + "\n".join(inserts) + "\n\n" + pages[1]
     chunk_publication(parse_document(RawDocument(source="nepal.txt", pages=[text]), TAXONOMY))

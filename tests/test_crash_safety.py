@@ -1,0 +1,23 @@
+"""An ingest killed (SIGKILL) at random moments is repaired by the next ingest: the bounded
+version of `benchmarks/fault_ingest.py` (3 kills instead of 20)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "fault_ingest.py"
+
+
+def _fault_ingest():  # the benchmark is a script, not a package module
+    spec = importlib.util.spec_from_file_location("fault_ingest", BENCHMARK)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_ingests_killed_at_three_random_moments_are_repaired(tmp_path: Path) -> None:
+    results = _fault_ingest().run_fault_test(runs=3, work=tmp_path, seed=11, max_delay=20.0)
+    failures = [r for r in results if not (r.get("ok") and r["repair_exit"] == 0)]
+    assert failures == []
