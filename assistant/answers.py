@@ -16,20 +16,7 @@ class Citation:
     quote: str
 
     def to_json(self) -> dict:
-        c = self.chunk
-        return {
-            "n": self.n,
-            "chunk_id": c.id,
-            "action": c.action,
-            "country": c.country,
-            "years": c.years,
-            "section": c.section,
-            "criteria": list(c.criteria),
-            "source": c.source,
-            "page": c.page,
-            "text": c.text,
-            "quote": self.quote,
-        }
+        return {"n": self.n, **passage_json(self.chunk), "quote": self.quote}
 
 
 @dataclass
@@ -60,3 +47,18 @@ class Answer:
         if self.unsupported:
             data["unsupported_sentences"] = self.unsupported
         return data
+
+
+def passage_json(chunk: Chunk) -> dict:
+    """A passage as the CLI and API show it: where it comes from, and its text."""
+    return {
+        "chunk_id": chunk.id,
+        "action": chunk.action,
+        "country": chunk.country,
+        "years": chunk.years,
+        "section": chunk.section,
+        "criteria": list(chunk.criteria),
+        "source": chunk.source,
+        "page": chunk.page,
+        "text": chunk.text,
+    }

@@ -12,7 +12,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from assistant.answers import Answer
+from assistant.answers import Answer, passage_json
 from assistant.baseline import COMPARED, LangChainBaseline, ratios
 from assistant.conversation import Turn, load_history, parse_history
 from assistant.evaluation import EvalQuestion, evaluate, load_questions, rows_to_json, summarise
@@ -243,7 +243,7 @@ def _ask(casebook: Casebook, args: argparse.Namespace) -> int:
             answer = casebook.ask(item["question"], k=args.k, filters=filters, history=history)
             print(json.dumps({"id": item.get("id"), **answer.to_json()}, ensure_ascii=False), flush=True)
         return EXIT_OK
-    history = load_history(args.history) if args.history else None
+    history = load_history(args.history) if args.history else []
     answer = casebook.ask(args.question, k=args.k, filters=filters, history=history)
     if args.json:
         _print_json(answer.to_json())
@@ -400,15 +400,7 @@ def _result_json(rank: int, result: ScoredChunk) -> dict[str, Any]:
     return {
         "rank": rank,
         "score": round(result.score, 6),
-        "chunk_id": c.id,
-        "action": c.action,
-        "country": c.country,
-        "years": c.years,
-        "section": c.section,
-        "criteria": list(c.criteria),
-        "source": c.source,
-        "page": c.page,
-        "text": c.text,
+        **passage_json(c),
         "case_study_id": c.case_study_id,
         "language": c.language,
     }

@@ -184,23 +184,32 @@ def _shape_match(question: Question, sentence: str, chunk: Chunk) -> float:
 
 
 def compose_answer(question: Question, sentences: Sequence[ScoredSentence], mode: str) -> Answer:
-    """Sentences in passage order, each followed by its citation number; one citation per passage."""
+    """The sentences grouped by Action, each group led by the Action's name in the question's
+    language and each sentence followed by its citation number (one number per passage)."""
     numbers: dict[str, int] = {}
     quotes: dict[str, list[str]] = {}
     chunks: dict[str, Chunk] = {}
-    parts: list[str] = []
+    by_action: dict[str, list[str]] = {}
     for sentence in sentences:
-        chunk_id = sentence.chunk.id
-        numbers.setdefault(chunk_id, len(numbers) + 1)
-        quotes.setdefault(chunk_id, []).append(sentence.text.strip())
-        chunks[chunk_id] = sentence.chunk
-        parts.append(f"{sentence.text.strip()} [{numbers[chunk_id]}]")
+        chunk = sentence.chunk
+        numbers.setdefault(chunk.id, len(numbers) + 1)
+        quotes.setdefault(chunk.id, []).append(sentence.text.strip())
+        chunks[chunk.id] = chunk
+        by_action.setdefault(chunk.case_study_id, []).append(f"{sentence.text.strip()} [{numbers[chunk.id]}]")
+    leads = {c.case_study_id: c for c in chunks.values()}
+    parts = [
+        " ".join([_lead(leads[action_id], question.language), *texts]) for action_id, texts in by_action.items()
+    ]
     citations = [Citation(n, chunks[cid], " ".join(quotes[cid])) for cid, n in numbers.items()]
     return Answer(
         question=question.text,
-        answer=" ".join(parts),
+        answer="\n".join(parts),
         abstained=False,
         mode=mode,
         language=question.language,
         citations=citations,
     )
+
+
+def _lead(chunk: Chunk, language: str) -> str:
+    return message("from_action", language, title=chunk.action, country=chunk.country, years=chunk.years)

@@ -67,7 +67,7 @@ class MetadataAnswerer:
     def _cited(
         self, question: Question, text: str, actions: list[ActionRecord], numbered: bool = False
     ) -> Answer:
-        citations = []
+        citations: list[Citation] = []
         for action in actions:
             chunk = self.find_passage(action.id, CRITERIA_SECTION) or self.find_passage(action.id, "summary")
             if chunk is not None:

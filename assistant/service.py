@@ -148,7 +148,7 @@ class Casebook:
         Joined, the pieces are the final answer's text: a language model's sentences reach the
         caller only once their citations are checked."""
         question = bounded_question(question)
-        turns = parse_history([list(t) for t in history] if history else None)
+        turns = parse_history(list(history) if history else None)
         language = analyse(question).language
         follow, notice = self._follow_up(question, turns, language)
         filters = self._carried_filters(filters, follow)
@@ -288,10 +288,16 @@ class Casebook:
             yield from checked_stream(model_text, check)
         except LLMError as error:
             log.warning("language model unavailable: %s", error)
-            if check.kept:  # sentences already shown stay, checked
-                return self._llm_answer(question, language, check)
             notice = message("llm_unavailable", language, error=error)
+            if check.kept:  # sentences already shown stay, checked
+                return replace(self._llm_answer(question, language, check), notice=notice)
             return self._fallback(question, query, k, filters, language, notice)
+        log.info(
+            "model answer checked: %d sentences kept, %d dropped, invalid markers %s",
+            len(check.kept),
+            len(check.unsupported),
+            check.invalid_markers,
+        )
         if not check.valid:
             notice = message("llm_unsupported", language)
             answer = self._fallback(question, query, k, filters, language, notice)

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
 
 from generate_library import generate  # noqa: E402
-from query_latency import QUESTIONS, percentile  # noqa: E402
+from query_latency import QUESTIONS, measure, percentile  # noqa: E402
 
 from assistant.service import Casebook  # noqa: E402
 from assistant.settings import BUNDLED_LIBRARY, Settings  # noqa: E402
@@ -58,8 +58,8 @@ def measure_size(size: int, embedding: str, rounds: int) -> dict[str, float | in
         seconds = time.perf_counter() - start
         chunks = casebook.stats()["chunks"]
         casebook.ask(QUESTIONS[0])  # warm: lexical index, sentence vectors
-        search = _timings(casebook.search, rounds)
-        ask = _timings(casebook.ask, rounds)
+        search = measure(casebook.search, rounds)
+        ask = measure(casebook.ask, rounds)
         index_bytes = sum(p.stat().st_size for p in home.rglob("*") if p.is_file())
     return {
         "size": size,
@@ -76,16 +76,6 @@ def measure_size(size: int, embedding: str, rounds: int) -> dict[str, float | in
         "ask_p95": round(percentile(ask, 0.95)),
         "index_mb": round(index_bytes / 1e6, 1),
     }
-
-
-def _timings(call, rounds: int) -> list[float]:
-    timings = []
-    for _ in range(rounds):
-        for question in QUESTIONS:
-            start = time.perf_counter()
-            call(question)
-            timings.append((time.perf_counter() - start) * 1000)
-    return timings
 
 
 def run_in_subprocess(size: int, embedding: str, rounds: int) -> dict:

@@ -103,7 +103,7 @@ def test_streamed_text_is_cut_into_sentences_with_their_markers() -> None:
 
 
 def test_abbreviations_do_not_end_a_sentence() -> None:
-    assert split_answer("Several States, e.g. Belgium, helped [1]. Done [2].") == [
-        "Several States, e.g. Belgium, helped [1].",
+    assert split_answer("Several States, e.g. the Belgian services, helped [1]. Done [2].") == [
+        "Several States, e.g. the Belgian services, helped [1].",
         "Done [2].",
     ]

@@ -17,7 +17,7 @@ from .conftest import JORDAN
 
 
 def _action(id_: str, country: str, title: str, language: str = "fr") -> ActionRecord:
-    return ActionRecord(id_, title, country, "2016-2019", None, [4], language, f"{id_}.txt")
+    return ActionRecord(id_, title, country, "2016-2019", None, [4], language, f"{id_}.txt", ["lessons"], 10)
 
 
 ACTIONS = [

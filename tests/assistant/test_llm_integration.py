@@ -34,7 +34,10 @@ def _smollm2_gguf() -> Path:
 
 @pytest.fixture(scope="module")
 def llm_casebook(corpus_home: Path) -> Casebook:
-    settings = Settings(home=corpus_home, library=CORPUS, llm=str(_smollm2_gguf()), llm_timeout=300)
+    # k=3 and 200 tokens keep each answer to about a minute on a busy 2-core machine.
+    settings = Settings(
+        home=corpus_home, library=CORPUS, llm=str(_smollm2_gguf()), llm_timeout=300, llm_max_tokens=200, k=3
+    )
     return Casebook(settings)
 
 
