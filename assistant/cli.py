@@ -128,7 +128,10 @@ def _add_quiz_parser(commands: Any) -> None:
     )
     quiz.add_argument("--seed", type=int, default=None, help="make selection and shuffling repeatable")
     quiz.add_argument(
-        "--format", choices=list(QUIZ_FORMATS), default=None, help="output format (default md, or -o's suffix)"
+        "--format",
+        choices=list(QUIZ_FORMATS),
+        default=None,
+        help="output format (default md, or -o's suffix)",
     )
     quiz.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
 

@@ -198,7 +198,8 @@ def compose_answer(question: Question, sentences: Sequence[ScoredSentence], mode
         by_action.setdefault(chunk.case_study_id, []).append(f"{sentence.text.strip()} [{numbers[chunk.id]}]")
     leads = {c.case_study_id: c for c in chunks.values()}
     parts = [
-        " ".join([_lead(leads[action_id], question.language), *texts]) for action_id, texts in by_action.items()
+        " ".join([_lead(leads[action_id], question.language), *texts])
+        for action_id, texts in by_action.items()
     ]
     citations = [Citation(n, chunks[cid], " ".join(quotes[cid])) for cid, n in numbers.items()]
     return Answer(

@@ -22,7 +22,8 @@ class ActionText:
     def mentions(self, name: str) -> bool:
         """Every word of the name, or a cognate of it, is in the text."""
         return all(
-            any(cognates(word, token) for token in self.by_prefix.get(word[:PREFIX], ())) for word in name.split()
+            any(cognates(word, token) for token in self.by_prefix.get(word[:PREFIX], ()))
+            for word in name.split()
         )
 
 

@@ -65,7 +65,9 @@ def analyse(text: str, language: str | None = None) -> Question:
         kinds=kinds,
         terms=terms,
         years=tuple(m.group(0) for m in YEAR.finditer(text)),
-        sections=frozenset(k for k, patterns in words.sections.items() if any(p.search(folded) for p in patterns)),
+        sections=frozenset(
+            k for k, patterns in words.sections.items() if any(p.search(folded) for p in patterns)
+        ),
         names=_names(text, words),
     )
 

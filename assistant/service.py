@@ -107,7 +107,9 @@ class Casebook:
         results = searcher.search(query, k=k, filters=filters, language=language)
         if not named:
             return results
-        scoped = searcher.search(query, k=k, filters=replace(filters, case_study_ids=named), language=language)
+        scoped = searcher.search(
+            query, k=k, filters=replace(filters, case_study_ids=named), language=language
+        )
         return (scoped + [r for r in results if r.chunk.case_study_id not in named])[:k]
 
     def _named_action_ids(self, query: str) -> tuple[str, ...]:
@@ -186,7 +188,9 @@ class Casebook:
         if grounded is not None:
             named = tuple(a for a in scope.actions if a.id in grounded)
             if not grounded or (scope.actions and not named):
-                return self.extractive.abstain(q, self.search(question, k=3, filters=filters, language=q.language))
+                return self.extractive.abstain(
+                    q, self.search(question, k=3, filters=filters, language=q.language)
+                )
             scope = replace(scope, actions=named)
             if not named and not filters.case_study_ids and len(grounded) < len(actions):
                 filters = replace(filters, case_study_ids=tuple(grounded))
@@ -358,7 +362,9 @@ class Casebook:
     def extractive(self) -> ExtractiveAnswerer:
         s = self.settings
         config = ExtractiveConfig(
-            threshold=s.abstain_threshold, threshold_cross=s.abstain_threshold_cross, max_sentences=s.max_answer_sentences
+            threshold=s.abstain_threshold,
+            threshold_cross=s.abstain_threshold_cross,
+            max_sentences=s.max_answer_sentences,
         )
         return ExtractiveAnswerer(self.library.embeddings, self.library.store.sentence_vectors, config)
 

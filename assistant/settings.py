@@ -36,7 +36,9 @@ class Settings(BaseSettings):
     abstain_threshold: float = Field(
         0.945, description="Evidence score an extractive answer needs (question and passage in one language)."
     )
-    abstain_threshold_cross: float = Field(0.82, description="Evidence score an extractive answer needs across languages.")
+    abstain_threshold_cross: float = Field(
+        0.82, description="Evidence score an extractive answer needs across languages."
+    )
     max_answer_sentences: int = 4
     max_file_mb: int = 50
 

@@ -50,7 +50,10 @@ def main() -> None:
     casebook = Casebook(Settings(home=home))
     casebook.ensure_library()
     measure(casebook.ask, 1)  # warm: models loaded, sentence cache filled once
-    rows = {"search": measure(casebook.search, args.rounds), "ask (extractive)": measure(casebook.ask, args.rounds)}
+    rows = {
+        "search": measure(casebook.search, args.rounds),
+        "ask (extractive)": measure(casebook.ask, args.rounds),
+    }
     lines = [
         f"Warm latency on the bundled library ({casebook.stats()['chunks']} passages, "
         f"embeddings {casebook.settings.embedding_model}), {len(QUESTIONS) * args.rounds} queries each:",

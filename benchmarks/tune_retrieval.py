@@ -20,7 +20,9 @@ from vectorstore.filters import SearchFilters
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("questions", type=Path)
     parser.add_argument("--home", type=Path, required=True, help="an index already built (casebook ingest)")
     parser.add_argument("--embedding", default=Settings().embedding_model)
@@ -33,7 +35,9 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for pair in args.weights:
         same, cross = (float(x) for x in pair.split(","))
-        casebook = Casebook(base.model_copy(update={"lexical_weight_same": same, "lexical_weight_cross": cross}))
+        casebook = Casebook(
+            base.model_copy(update={"lexical_weight_same": same, "lexical_weight_cross": cross})
+        )
         languages = {a.source: a.language for a in casebook.actions()}
         hits = {(k, x): 0 for k in (1, 5) for x in (0, 1)}
         totals = [0, 0]

@@ -238,7 +238,9 @@ def _walk_body(lines: list[Line], taxonomy: Taxonomy, lexicon: Lexicon) -> _Body
         criterion = taxonomy.match_criterion_marker(" ".join(line.text for line in block[:used]))
         if used and criterion is not None:
             body.criteria.add(criterion)
-            body.criteria_lines.append(Line(join_lines([line.text for line in block[:used]], lexicon), block[0].page))
+            body.criteria_lines.append(
+                Line(join_lines([line.text for line in block[:used]], lexicon), block[0].page)
+            )
         else:
             notes, used = _leading_footnotes(block, len(body.footnotes) + 1, taxonomy, lexicon)
             body.footnotes.extend(notes)

@@ -84,7 +84,9 @@ class HybridSearcher:
         floor, top = (min(similarities), max(similarities)) if similarities else (0.0, 1.0)
         best_bm25 = max((b for _, b in lexical), default=0.0) or 1.0
         for found in results.values():
-            dense_part = (found.dense - floor) / (top - floor) if found.dense is not None and top > floor else 0.0
+            dense_part = (
+                (found.dense - floor) / (top - floor) if found.dense is not None and top > floor else 0.0
+            )
             lexical_part = (found.lexical or 0.0) / best_bm25
             found.score = (
                 self.weights.dense * dense_part + self._lexical_weight(found.chunk, language) * lexical_part

@@ -12,10 +12,32 @@ from assistant.cli import main
 from .conftest import CORPUS, JORDAN
 
 ACTION_FIELDS = {"id", "title", "country", "years", "theme", "criteria", "language", "source", "sections"}
-RESULT_FIELDS = {"rank", "score", "chunk_id", "action", "country", "years", "section", "criteria", "source", "page",
-                 "text"}
-CITATION_FIELDS = {"n", "chunk_id", "action", "country", "years", "section", "criteria", "source", "page", "text",
-                   "quote"}
+RESULT_FIELDS = {
+    "rank",
+    "score",
+    "chunk_id",
+    "action",
+    "country",
+    "years",
+    "section",
+    "criteria",
+    "source",
+    "page",
+    "text",
+}
+CITATION_FIELDS = {
+    "n",
+    "chunk_id",
+    "action",
+    "country",
+    "years",
+    "section",
+    "criteria",
+    "source",
+    "page",
+    "text",
+    "quote",
+}
 
 
 @pytest.fixture
@@ -42,8 +64,10 @@ def test_actions_json_lists_every_case_study_with_its_metadata(home: Path, capsy
 
 
 def test_search_json_honours_criterion_and_section_filters(home: Path, capsys) -> None:
-    data = _json(capsys, ["search", "volonté politique", "--criterion", "10", "--section", "lessons", "--k", "3",
-                          "--json"])
+    data = _json(
+        capsys,
+        ["search", "volonté politique", "--criterion", "10", "--section", "lessons", "--k", "3", "--json"],
+    )
     results = data["results"]
     assert results and [r["rank"] for r in results] == list(range(1, len(results) + 1))
     assert all(set(r) >= RESULT_FIELDS for r in results)
@@ -65,7 +89,9 @@ def test_ask_json_cites_the_passage_holding_the_fact_across_languages(home: Path
 
 
 def test_ask_abstains_in_the_question_language_on_a_country_the_library_lacks(home: Path, capsys) -> None:
-    data = _json(capsys, ["ask", "Quelle Action MIEUX a formé les inspecteurs du travail du Maroc ?", "--json"])
+    data = _json(
+        capsys, ["ask", "Quelle Action MIEUX a formé les inspecteurs du travail du Maroc ?", "--json"]
+    )
     assert data["abstained"] and data["citations"] == [] and data["language"] == "fr"
     assert "bibliothèque" in data["answer"]
 
@@ -79,8 +105,10 @@ def test_criteria_question_is_answered_from_metadata(home: Path, capsys) -> None
 
 def test_ask_batch_answers_each_line_in_order_with_its_id(home: Path, tmp_path: Path, capsys) -> None:
     batch = tmp_path / "questions.jsonl"
-    lines = [{"id": "a", "question": "Quelle organisation gère le second refuge en Jordanie ?"},
-             {"id": "b", "question": "¿Qué lección se extrajo sobre la rotación del personal en Paraguay?"}]
+    lines = [
+        {"id": "a", "question": "Quelle organisation gère le second refuge en Jordanie ?"},
+        {"id": "b", "question": "¿Qué lección se extrajo sobre la rotación del personal en Paraguay?"},
+    ]
     batch.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines), encoding="utf-8")
     assert main(["ask", "--batch", str(batch), "--json"]) == 0
     answers = [json.loads(line) for line in capsys.readouterr().out.splitlines()]

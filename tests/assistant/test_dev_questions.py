@@ -15,7 +15,9 @@ def test_dev_questions_are_answered_from_cited_passages_and_unanswerable_ones_ab
 ) -> None:
     questions = load_questions(DEV_QUESTIONS)
     languages = {a.source: a.language for a in corpus_casebook.actions()}
-    rows = evaluate(questions, lambda q: corpus_casebook.ask(q.question, history=q.history or None), languages)
+    rows = evaluate(
+        questions, lambda q: corpus_casebook.ask(q.question, history=q.history or None), languages
+    )
     totals = summarise(rows)
     overall, cross = totals["all"], totals["crosslingual"]
     assert overall["fact_in_citation"] >= 0.9 * overall["answerable"], totals

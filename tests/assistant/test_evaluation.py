@@ -4,12 +4,21 @@ from ingest.models import Chunk
 
 
 def _chunk(text: str, source: str = "doc.txt", section: str = "context") -> Chunk:
-    return Chunk("c1", "case", "Title", "Jordanie", "2016-2019", None, (4, 10), section, "fr", source, 1, 0, text)
+    return Chunk(
+        "c1", "case", "Title", "Jordanie", "2016-2019", None, (4, 10), section, "fr", source, 1, 0, text
+    )
 
 
 def _question(**fields) -> EvalQuestion:
-    base = {"id": "q", "lang": "en", "question": "?", "answerable": True, "doc": "doc.txt", "section": "context",
-            "expect_any": [["655 000", "655,000"]]}
+    base = {
+        "id": "q",
+        "lang": "en",
+        "question": "?",
+        "answerable": True,
+        "doc": "doc.txt",
+        "section": "context",
+        "expect_any": [["655 000", "655,000"]],
+    }
     return EvalQuestion.from_json(base | fields)
 
 
@@ -25,13 +34,17 @@ def test_short_expected_strings_match_whole_words_only():
 
 
 def test_fact_in_cited_passage_counts_as_correct():
-    answer = Answer("?", "Answer [1]", False, "extractive", "en", [Citation(1, _chunk("655 000 réfugiés"), "")])
+    answer = Answer(
+        "?", "Answer [1]", False, "extractive", "en", [Citation(1, _chunk("655 000 réfugiés"), "")]
+    )
     row = score(_question(), answer, {"doc.txt": "fr"})
     assert row.correct and row.doc_cited and row.section_cited and row.crosslingual
 
 
 def test_wrong_expectation_is_counted_as_a_miss():
-    answer = Answer("?", "Answer [1]", False, "extractive", "en", [Citation(1, _chunk("655 000 réfugiés"), "")])
+    answer = Answer(
+        "?", "Answer [1]", False, "extractive", "en", [Citation(1, _chunk("655 000 réfugiés"), "")]
+    )
     row = score(_question(expect_any=[["Belgium"]]), answer, {"doc.txt": "fr"})
     assert not row.correct
     assert summarise([row])["all"]["fact_in_citation"] == 0

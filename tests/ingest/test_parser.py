@@ -115,7 +115,9 @@ def test_criteria_markers_are_not_running_text(jordan: Publication) -> None:
 
 
 def test_criteria_markers_and_theme_form_one_citable_passage(taxonomy: Taxonomy) -> None:
-    jamaica = load_file(SYNTHETIC / "en_jamaica_2016-2018_reintegration_of_returnees.txt", taxonomy).case_studies[0]
+    jamaica = load_file(
+        SYNTHETIC / "en_jamaica_2016-2018_reintegration_of_returnees.txt", taxonomy
+    ).case_studies[0]
     passage = jamaica.section_text(CRITERIA_SECTION)
     assert passage.startswith("A case management model for returning nationals — Jamaica (2016-2018)")
     assert "1 Actions should be owned by the partner country" in passage
