@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     allowed_types: tuple[str, ...] = Field((".pdf", ".docx", ".txt", ".md"), description="Upload suffixes.")
     concurrency: int = Field(4, description="Requests the web app serves at once per event.")
 
-    # Language-model mode (off unless CASEBOOK_LLM is set; see docs/llm.md).
+    # Language-model mode (off unless CASEBOOK_LLM is set; see the README).
     llm: str | None = Field(
         None, description="A LangChain chat model: 'ollama:llama3.1', 'openai:gpt-4o-mini', or a .gguf path."
     )
