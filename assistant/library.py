@@ -118,6 +118,8 @@ class Library:
         self._lexical_path = home / "lexical"
         self._lexical: LexicalIndex | None = None
         self._lexical_generation = -1
+        self._actions: list[ActionRecord] = []
+        self._actions_generation = -1
         self._lock = FileLock(str(home / "ingest.lock"))
         self._lexical_lock = threading.Lock()  # one build at a time when threads share a Library
         if self.store.ensure_model(self.embeddings.model_id):
@@ -134,7 +136,12 @@ class Library:
     # ---- reading -------------------------------------------------------------------------
 
     def actions(self) -> list[ActionRecord]:
-        return self.records.actions()
+        """The indexed Actions, read again only when the records changed."""
+        generation = self.records.generation()
+        if self._actions_generation != generation:
+            self._actions = self.records.actions()
+            self._actions_generation = generation
+        return self._actions
 
     def is_empty(self) -> bool:
         return not self.records.files()
@@ -149,9 +156,7 @@ class Library:
 
     def pending_ids(self) -> set[str]:
         """Chunk ids of files whose ingest is under way (or was interrupted): hidden from search."""
-        return {
-            chunk_id for record in self.records.files() if record.pending for chunk_id in record.chunk_ids
-        }
+        return {chunk_id for record in self.records.pending() for chunk_id in record.chunk_ids}
 
     def _expand_query(self, query: str) -> str:
         """The query plus the glossary's forms of its acronyms in every language (POS -> SOP...)."""
@@ -260,11 +265,10 @@ class Library:
 
     def _repair_pending(self) -> None:
         """Undo what an interrupted ingest left: its file is indexed again from scratch."""
-        for record in self.records.files():
-            if record.pending:
-                log.warning("repairing the interrupted ingest of %s", record.name)
-                self.store.delete_ids(list(record.chunk_ids))
-                self.records.forget(record.path)
+        for record in self.records.pending():
+            log.warning("repairing the interrupted ingest of %s", record.name)
+            self.store.delete_ids(list(record.chunk_ids))
+            self.records.forget(record.path)
 
     def _reindex_after_model_change(self) -> None:
         paths = [Path(r.path) for r in self.records.files()]

@@ -97,11 +97,18 @@ class IngestRecords:
             yield self._db
 
     def files(self) -> list[FileRecord]:
-        rows = self._db.execute("SELECT path, name, sha256, chunk_ids FROM files ORDER BY path")
-        return [FileRecord(p, n, s, tuple(json.loads(ids))) for p, n, s, ids in rows]
+        return self._select("ORDER BY path")
+
+    def pending(self) -> list[FileRecord]:
+        """Files whose chunks are being written, or were when an ingest was killed."""
+        return self._select("WHERE sha256 IS NULL")
 
     def get(self, path: str) -> FileRecord | None:
-        return next((r for r in self.files() if r.path == path), None)
+        return next(iter(self._select("WHERE path = ?", (path,))), None)
+
+    def _select(self, clause: str, parameters: tuple[str, ...] = ()) -> list[FileRecord]:
+        rows = self._db.execute(f"SELECT path, name, sha256, chunk_ids FROM files {clause}", parameters)
+        return [FileRecord(p, n, s, tuple(json.loads(ids))) for p, n, s, ids in rows]
 
     def mark_pending(self, path: str, name: str, chunk_ids: list[str]) -> None:
         with self._transaction() as db:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.questions import TOKEN
 from assistant.records import ActionRecord
-from ingest.countries import countries_in, country_code, name_index
+from ingest.countries import countries_in, country_code, country_names
 from ingest.taxonomy import Criterion, Taxonomy
 from ingest.text import fold
 
@@ -52,12 +53,12 @@ def _named_actions(tokens: list[str], actions: list[ActionRecord]) -> list[Actio
     return found
 
 
-def _names_of(country: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _names_of(country: str) -> frozenset[str]:
+    """The country's one-word names in every language (its printed name at least)."""
     code = country_code(country)
-    names = {fold(country)}
-    if code:
-        names |= {fold(name) for name, c in name_index().items() if c == code}
-    return {n for n in names if " " not in n} or names
+    names = {fold(country)} | ({fold(name) for name in country_names(code)} if code else set())
+    return frozenset({n for n in names if " " not in n} or names)
 
 
 def _countries_in(folded: str) -> dict[str, str]:
