@@ -18,7 +18,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from assistant.access import credentials
-from assistant.answers import Answer
+from assistant.answers import Answer, passage_json
 from assistant.chat_stream import stream_turn
 from assistant.lessons import DEFAULT_SECTIONS, build_filters, search_lessons, to_csv, to_markdown
 from assistant.library_view import ACTION_COLUMNS, REPORT_COLUMNS, action_rows, report_rows
@@ -141,7 +141,7 @@ def build(casebook: Casebook) -> gr.Blocks:
         """Ranked passages under the filters, as JSON."""
         filters = build_filters(criteria, theme, countries, (None, None), sections, language)
         hits = casebook.search(query, k=k, filters=filters)
-        return [{"score": h.score, **_chunk_json(h.chunk)} for h in hits]
+        return [{"score": h.score, **passage_json(h.chunk), "language": h.chunk.language} for h in hits]
 
     # ---- library -----------------------------------------------------------------------
 
@@ -364,21 +364,6 @@ def build(casebook: Casebook) -> gr.Blocks:
         gr.api(search_api, api_name="search")
         gr.api(actions_api, api_name="actions")
     return demo
-
-
-def _chunk_json(chunk: Any) -> dict:
-    return {
-        "chunk_id": chunk.id,
-        "action": chunk.action,
-        "country": chunk.country,
-        "years": chunk.years,
-        "section": chunk.section,
-        "criteria": list(chunk.criteria),
-        "page": chunk.page,
-        "source": chunk.source,
-        "language": chunk.language,
-        "text": chunk.text,
-    }
 
 
 def prepare(settings: Settings) -> Casebook:
