@@ -104,12 +104,14 @@ class Casebook:
         k = k or self.settings.k
         searcher = self.library.searcher()
         named = () if filters.case_study_ids else self._named_action_ids(query)
-        results = searcher.search(query, k=k, filters=filters, language=language)
         if not named:
-            return results
+            return searcher.search(query, k=k, filters=filters, language=language)
         scoped = searcher.search(
             query, k=k, filters=replace(filters, case_study_ids=named), language=language
         )
+        if len(scoped) >= k:  # the named Actions fill the page: no need to search the rest
+            return scoped[:k]
+        results = searcher.search(query, k=k, filters=filters, language=language)
         return (scoped + [r for r in results if r.chunk.case_study_id not in named])[:k]
 
     def _named_action_ids(self, query: str) -> tuple[str, ...]:
