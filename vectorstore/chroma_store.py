@@ -24,6 +24,7 @@ import httpx
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings
+from filelock import FileLock
 
 from ingest.models import Chunk
 from ingest.sentences import split_sentences
@@ -147,9 +148,16 @@ class ChunkStore:
     def persistent(
         cls, path: str | Path, embeddings: CasebookEmbeddings, collection: str = DEFAULT_COLLECTION
     ) -> ChunkStore:
-        """A store kept in a local folder (Chroma embedded in this process)."""
-        client = chromadb.PersistentClient(path=str(path), settings=_SETTINGS)
-        return cls(client, embeddings, collection)
+        """A store kept in a local folder (Chroma embedded in this process).
+
+        Processes that open a fresh folder at the same moment would race on Chroma's schema
+        ("table collections already exists"): opening is serialised by a lock in the folder.
+        """
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(folder / "open.lock")):
+            client = chromadb.PersistentClient(path=str(folder), settings=_SETTINGS)
+            return cls(client, embeddings, collection)
 
     @classmethod
     def from_url(

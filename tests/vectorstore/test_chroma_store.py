@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +29,50 @@ def test_store_persists_across_reopening(
     reopened = ChunkStore.persistent(tmp_path, use)
     assert reopened.count() == len(chunks)
     assert set(reopened.all_chunks()) == set(chunks)
+
+
+OPEN_WHEN_TOLD = """
+import os, sys
+from pathlib import Path
+from vectorstore.chroma_store import ChunkStore
+from vectorstore.embeddings import UseEmbeddings
+embeddings = UseEmbeddings()
+print("ready", flush=True)
+for folder in sys.stdin.readline().split():
+    go = Path(folder + ".go")
+    while not go.exists():
+        pass
+    ChunkStore.persistent(folder, embeddings).count()
+    print("opened", flush=True)
+"""
+
+
+def test_processes_opening_a_fresh_folder_at_once_all_succeed(tmp_path: Path) -> None:
+    folders = [tmp_path / f"store-{n}" for n in range(12)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", OPEN_WHEN_TOLD],
+            cwd=Path(__file__).resolve().parents[2],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "HF_HUB_OFFLINE": "1"},
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    for process in processes:
+        assert process.stdin and process.stdout and process.stdout.readline() == "ready\n"
+        process.stdin.write(" ".join(map(str, folders)) + "\n")
+        process.stdin.flush()
+    for folder in folders:  # both processes open each fresh folder at the same moment
+        Path(f"{folder}.go").touch()
+        if not all(p.stdout and p.stdout.readline() == "opened\n" for p in processes):
+            break
+    for folder in folders:
+        Path(f"{folder}.go").touch()  # let a survivor of a failure finish
+    errors = [p.communicate(timeout=120)[1][-300:] for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], errors
 
 
 def test_adding_the_same_chunks_again_does_not_duplicate(
