@@ -10,7 +10,14 @@ repair) and checks the index in a fresh process:
 - the lexical index holds exactly the store's chunks.
 
     python benchmarks/fault_ingest.py --runs 20            # the README's numbers
+    python benchmarks/fault_ingest.py --runs 20 --chroma-url http://127.0.0.1:8000  # on a server
     python benchmarks/fault_ingest.py --check CASEBOOK_HOME  # the checks alone, as JSON
+
+With `--mid-write` each kill comes a random delay after the changed file is marked pending (its
+chunks are being written), instead of a random delay after the start.
+
+With `--chroma-url` the chunks go to that Chroma server, in a collection of their own
+(`--collection`, default a fresh `fault-...` name); CASEBOOK_HOME keeps the records and the lock.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -59,10 +67,10 @@ class Check:
 
 
 def check_index(home: Path) -> Check:
-    """The invariants above, read straight from the records, the Chroma folder and the Library."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
+    """The invariants above, read straight from the records, the Chroma store and the Library.
 
+    The store (embedded folder or server) is the one the CASEBOOK_* variables choose.
+    """
     from assistant.library import Library
     from assistant.settings import Settings
     from vectorstore.chroma_store import SENTENCES_SUFFIX
@@ -71,9 +79,7 @@ def check_index(home: Path) -> Check:
     library = Library(settings)
     records = library.records.files()
     owned = {i for r in records if not r.pending for i in r.chunk_ids}
-    client = chromadb.PersistentClient(
-        str(home / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
-    )
+    client = library.store.client
     stored = set(client.get_collection(settings.collection).get(include=[])["ids"])
     sentences = client.get_collection(settings.collection + SENTENCES_SUFFIX).get(include=["metadatas"])
     sentence_owners = {str(m["chunk_id"]) for m in sentences["metadatas"] or []}
@@ -101,6 +107,15 @@ def pending_after_kill(home: Path) -> int:
         records.close()
 
 
+def wait_for_pending(home: Path, process: subprocess.Popen[bytes], timeout: float = 600.0) -> None:
+    """Return once the ingest has marked a file pending (or has ended)."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        if pending_after_kill(home):
+            return
+        time.sleep(0.05)
+
+
 def change_a_file(folder: Path, rng: random.Random, run: int) -> None:
     """Append a paragraph to one file, so its chunks are replaced by the next ingest."""
     target = folder / rng.choice(FILES)
@@ -108,8 +123,18 @@ def change_a_file(folder: Path, rng: random.Random, run: int) -> None:
         handle.write(f"\n\nRun {run} added this paragraph about migration data and labour ministries.\n")
 
 
-def ingest(home: Path, folder: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CASEBOOK_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+def store_env(chroma_url: str | None, collection: str | None) -> dict[str, str]:
+    """The CASEBOOK_* variables that point every process of a run at the same store."""
+    if not chroma_url:
+        return {}
+    return {
+        "CASEBOOK_CHROMA_URL": chroma_url,
+        "CASEBOOK_COLLECTION": collection or f"fault-{uuid.uuid4().hex[:12]}",
+    }
+
+
+def ingest(home: Path, folder: Path, store: dict[str, str]) -> subprocess.Popen[bytes]:
+    env = {**os.environ, **store, "CASEBOOK_HOME": str(home), "HF_HUB_OFFLINE": "1"}
     return subprocess.Popen(
         [str(CASEBOOK), "ingest", str(folder), "--json"],
         env=env,
@@ -118,7 +143,16 @@ def ingest(home: Path, folder: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def run_fault_test(runs: int, work: Path, seed: int, max_delay: float) -> list[dict]:
+def run_fault_test(
+    runs: int,
+    work: Path,
+    seed: int,
+    max_delay: float,
+    chroma_url: str | None = None,
+    collection: str | None = None,
+    mid_write: bool = False,
+) -> list[dict]:
+    store = store_env(chroma_url, collection)
     rng = random.Random(seed)
     folder, home = work / "library", work / "home"
     folder.mkdir(parents=True, exist_ok=True)
@@ -127,8 +161,10 @@ def run_fault_test(runs: int, work: Path, seed: int, max_delay: float) -> list[d
     results = []
     for run in range(runs):
         change_a_file(folder, rng, run)
-        delay = rng.uniform(1.0, max_delay)
-        process = ingest(home, folder)
+        delay = rng.uniform(0.0 if mid_write else 1.0, max_delay)
+        process = ingest(home, folder, store)
+        if mid_write:
+            wait_for_pending(home, process)
         time.sleep(delay)
         finished_before_kill = process.poll() is not None
         if not finished_before_kill:
@@ -136,11 +172,15 @@ def run_fault_test(runs: int, work: Path, seed: int, max_delay: float) -> list[d
         process.wait()
         pending = pending_after_kill(home)
         started = time.monotonic()
-        repair = ingest(home, folder)
+        repair = ingest(home, folder, store)
         _, err = repair.communicate()
         repair_seconds = time.monotonic() - started
         check = subprocess.run(
-            [sys.executable, __file__, "--check", str(home)], capture_output=True, text=True, check=False
+            [sys.executable, __file__, "--check", str(home)],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, **store},
         )
         verdict = (
             json.loads(check.stdout)
@@ -171,9 +211,14 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--max-delay", type=float, default=30.0, help="latest kill, seconds after start")
     parser.add_argument(
+        "--mid-write", action="store_true", help="count the delay from the moment a file is marked pending"
+    )
+    parser.add_argument(
         "--work", type=Path, help="folder for the library and the index (default: a temp dir)"
     )
     parser.add_argument("--check", type=Path, metavar="HOME", help="only check the index in HOME")
+    parser.add_argument("--chroma-url", help="run against this Chroma server (http://host:port)")
+    parser.add_argument("--collection", help="the server collection to use (default: a fresh one)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if args.check:
@@ -181,7 +226,9 @@ def main() -> int:
         print(json.dumps({**asdict(check), "ok": check.ok}))
         return 0 if check.ok else 1
     work = args.work or Path(tempfile.mkdtemp(prefix="casebook-fault-"))
-    results = run_fault_test(args.runs, work, args.seed, args.max_delay)
+    results = run_fault_test(
+        args.runs, work, args.seed, args.max_delay, args.chroma_url, args.collection, args.mid_write
+    )
     good = sum(bool(r.get("ok")) and r["repair_exit"] == 0 for r in results)
     interrupted = sum(r["pending_after_kill"] > 0 for r in results)
     print(

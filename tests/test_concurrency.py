@@ -1,4 +1,5 @@
-"""Many readers while one ingest runs, and two ingests at once, on the real embedded store.
+"""Many readers while one ingest runs, and two ingests at once, on the real embedded store and
+on a real Chroma server (every test runs once per store).
 
 Readers share one `Casebook` with the ingesting thread (as the web app does): they must never
 crash, never get a chunk twice, and never see a chunk of a file whose ingest is under way. Two
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +24,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.library import Library
 from assistant.service import Casebook
-from assistant.settings import Settings
+from tests.chroma_server import StoreEnv, store_settings
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "synthetic"
 FILES = (
@@ -56,8 +58,10 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def ingest_under_readers(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Casebook, ReadLog]:
-    casebook = Casebook(Settings(home=tmp_path_factory.mktemp("concurrent_home"), library=folder, llm=None))
+def ingest_under_readers(
+    folder: Path, store_env: StoreEnv, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Casebook, ReadLog]:
+    casebook = Casebook(store_settings(store_env, tmp_path_factory.mktemp("concurrent_home"), library=folder))
     casebook.search("warm-up")  # load the model before the clock starts
     done = threading.Event()
     log = ReadLog()
@@ -123,9 +127,11 @@ def test_search_hides_the_chunks_of_a_pending_file(ingest_under_readers: tuple[C
 
 
 def test_two_ingest_processes_at_once_are_serialised(
-    folder: Path, tmp_path: Path, ingest_under_readers: tuple[Casebook, ReadLog]
+    folder: Path, tmp_path: Path, store_env: StoreEnv, ingest_under_readers: tuple[Casebook, ReadLog]
 ) -> None:
-    env = {**os.environ, "CASEBOOK_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1"}
+    if store_env:  # a collection of its own on the server, beside the one the readers used
+        store_env = {**store_env, "CASEBOOK_COLLECTION": f"c{uuid.uuid4().hex[:12]}"}
+    env = {**os.environ, **store_env, "CASEBOOK_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1"}
     command = [str(Path(sys.executable).with_name("casebook")), "ingest", str(folder), "--json"]
     processes = [
         subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)
@@ -133,7 +139,7 @@ def test_two_ingest_processes_at_once_are_serialised(
     outputs = [p.communicate(timeout=540) for p in processes]
     assert [p.returncode for p in processes] == [0, 0], [err.decode()[-500:] for _, err in outputs]
 
-    both = Casebook(Settings(home=tmp_path / "home", llm=None))
+    both = Casebook(store_settings(store_env, tmp_path / "home"))
     store, lexical, owned_count, owned = index_state(both.library)
     assert store == lexical == owned_count  # no duplicates, nothing orphaned
     clean = index_state(ingest_under_readers[0].library)

@@ -1,11 +1,14 @@
-"""An ingest killed (SIGKILL) at random moments is repaired by the next ingest: the bounded
-version of `benchmarks/fault_ingest.py` (3 kills instead of 20)."""
+"""An ingest killed (SIGKILL) at random moments is repaired by the next ingest, on the embedded
+store and on a real Chroma server: the bounded version of `benchmarks/fault_ingest.py` (3 kills
+instead of 20)."""
 
 from __future__ import annotations
 
 import importlib.util
 import sys
 from pathlib import Path
+
+from tests.chroma_server import ChromaServer
 
 BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "fault_ingest.py"
 
@@ -23,3 +26,14 @@ def test_ingests_killed_at_three_random_moments_are_repaired(tmp_path: Path) -> 
     results = _fault_ingest().run_fault_test(runs=3, work=tmp_path, seed=11, max_delay=20.0)
     failures = [r for r in results if not (r.get("ok") and r["repair_exit"] == 0)]
     assert failures == []
+
+
+def test_ingests_killed_while_writing_to_a_chroma_server_are_repaired(
+    tmp_path: Path, chroma_server: ChromaServer
+) -> None:
+    results = _fault_ingest().run_fault_test(
+        runs=3, work=tmp_path, seed=12, max_delay=2.0, chroma_url=chroma_server.url, mid_write=True
+    )
+    failures = [r for r in results if not (r.get("ok") and r["repair_exit"] == 0)]
+    assert failures == []
+    assert any(r["pending_after_kill"] for r in results)  # at least one kill left a file half-written

@@ -1,5 +1,7 @@
 """Hostile and broken input: bad files are refused with one clear reason, hostile questions are
-answered (or abstained from) without crashing, in bounded time, and markup is never rendered."""
+answered (or abstained from) without crashing, in bounded time, and markup is never rendered.
+
+The tests that need an index run once on the embedded store and once on a real Chroma server."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from assistant.web_render import answer_markdown, citations_panel
 from ingest.errors import IngestError, UnreadableFileError
 from ingest.loader import load_file
 from ingest.taxonomy import load_taxonomy
+from tests.chroma_server import StoreEnv, store_settings
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "synthetic"
 NEPAL = "en_nepal_2012-2014_migration_and_development_policy.txt"
@@ -111,12 +114,12 @@ def test_a_pdf_of_2000_blank_pages_has_no_text_layer_and_is_refused_quickly(tmp_
 
 
 @pytest.fixture(scope="module")
-def casebook(tmp_path_factory: pytest.TempPathFactory) -> Casebook:
+def casebook(tmp_path_factory: pytest.TempPathFactory, store_env: StoreEnv) -> Casebook:
     """One real case study whose text carries instructions aimed at a language model."""
     folder = tmp_path_factory.mktemp("hostile_library")
     text = (CORPUS / NEPAL).read_text(encoding="utf-8")
     (folder / NEPAL).write_text(f"{text}\n\n{INJECTION}\n", encoding="utf-8")
-    book = Casebook(Settings(home=tmp_path_factory.mktemp("hostile_home"), library=folder, llm=None))
+    book = Casebook(store_settings(store_env, tmp_path_factory.mktemp("hostile_home"), library=folder))
     assert book.ingest([folder]).added == 1
     return book
 
@@ -161,14 +164,29 @@ def test_an_upload_named_with_dot_dot_cannot_leave_the_upload_folder() -> None:
     assert safe_name("..\\..\\windows\\x.txt") == "x.txt"
 
 
-def test_hostile_library_files_are_reported_and_the_rest_is_indexed(
+def test_hostile_library_files_are_reported_and_nothing_indexed_is_lost_or_duplicated(
     casebook: Casebook, tmp_path: Path
 ) -> None:
     folder = tmp_path / "mixed"
     folder.mkdir()
     (folder / "empty.txt").touch()
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
-    before = casebook.stats()["chunks"]
+    (folder / "latin1.txt").write_bytes("Migration au Sénégal, données et ministères.".encode("latin-1"))
+    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(4096))
+    encrypted = _pdf()
+    encrypted.set_encryption(owner_password="owner", user_password="user")
+    encrypted.output(str(folder / "encrypted.pdf"))
+    before = casebook.search("Nepal Ministry of Labour and Employment", k=10)
+    chunks = casebook.stats()["chunks"]
     report = casebook.ingest([folder])
-    assert {f.file for f in report.failed} == {"empty.txt", "binary.txt"}
-    assert report.added == 0 and casebook.stats()["chunks"] == before
+    assert {f.file for f in report.failed} == {
+        "empty.txt",
+        "binary.txt",
+        "latin1.txt",
+        "corrupt.pdf",
+        "encrypted.pdf",
+    }
+    assert all(f.error for f in report.failed)
+    assert report.added == 0 and casebook.stats()["chunks"] == chunks
+    after = casebook.search("Nepal Ministry of Labour and Employment", k=10)
+    assert [h.chunk.id for h in after] == [h.chunk.id for h in before]  # still serving, same index

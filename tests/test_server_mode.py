@@ -1,21 +1,15 @@
 """Server mode: with CASEBOOK_CHROMA_URL the chunks live on a real `chroma run` server.
 
-The fixture starts the server on a free loopback port in a temporary folder, waits for its
-heartbeat and stops it at teardown; tests stop and restart it to check that Casebook reports an
-unreachable server in one clear line and recovers by itself when the server is back.
+The `chroma_server` fixture (tests/conftest.py) runs the server on a free loopback port; tests
+stop and restart it to check that Casebook reports an unreachable server in one clear line and
+recovers by itself when the server is back. Concurrency and crash safety against the server are
+in test_concurrency.py and test_crash_safety.py.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import chromadb
@@ -26,81 +20,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from assistant import cli
 from assistant.service import Casebook
 from assistant.settings import Settings
+from tests.chroma_server import ChromaServer, free_port
 from vectorstore.chroma_store import StoreUnavailableError
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "synthetic"
 NEPAL = "en_nepal_2012-2014_migration_and_development_policy.txt"
-CHROMA = Path(sys.executable).with_name("chroma")
-STARTUP_SECONDS = 60
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class ChromaServer:
-    """A `chroma run` subprocess on 127.0.0.1 that can be stopped and started again."""
-
-    path: Path
-    port: int
-    log: Path
-    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    str(CHROMA),
-                    "run",
-                    "--path",
-                    str(self.path),
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"chroma run exited: {self.log.read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"chroma run did not answer within {STARTUP_SECONDS} s")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-
-
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
-    if not CHROMA.exists():
-        pytest.skip("the chroma CLI is not installed in this environment")
-    folder = tmp_path_factory.mktemp("chroma_server")
-    server = ChromaServer(folder / "data", free_port(), folder / "server.log")
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
