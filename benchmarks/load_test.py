@@ -7,6 +7,8 @@ afterwards stops the app and checks the index: every passage its records own is 
 no passage is orphaned or duplicated, and the lexical index matches the store.
 
     python benchmarks/load_test.py --users 20 --seconds 60
+    CASEBOOK_CHROMA_URL=http://127.0.0.1:8000 CASEBOOK_COLLECTION=load \
+        python benchmarks/load_test.py --users 20 --seconds 60   # the same against a Chroma server
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import chromadb
@@ -20,11 +22,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from assistant import cli
 from assistant.service import Casebook
 from assistant.settings import Settings
-from tests.chroma_server import ChromaServer, free_port
+from tests.chroma_server import ChromaServer, TokenGateway, free_port
 from vectorstore.chroma_store import StoreUnavailableError
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "synthetic"
 NEPAL = "en_nepal_2012-2014_migration_and_development_policy.txt"
+TOKEN = "team-token-3f9a"
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +91,43 @@ def test_cli_reports_an_unreachable_server_in_one_line(
     assert code == cli.EXIT_USAGE
     assert err.startswith(f"casebook: the Chroma server at {url} is not reachable: ")
     assert len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.fixture(scope="module")
+def gateway(chroma_server: ChromaServer) -> Iterator[TokenGateway]:
+    guard = TokenGateway(chroma_server.url, TOKEN)
+    yield guard
+    guard.close()
+
+
+def test_the_token_setting_opens_a_server_that_requires_one(
+    gateway: TokenGateway, library_folder: Path, tmp_path: Path
+) -> None:
+    settings = Settings(
+        home=tmp_path / "home",
+        library=library_folder,
+        chroma_url=gateway.url,
+        chroma_token=TOKEN,
+        collection=f"c{uuid.uuid4().hex[:12]}",
+        llm=None,
+    )
+    casebook = Casebook(settings)
+    assert casebook.ingest([library_folder]).added == 1
+    assert casebook.search("Nepal ministry", k=3)
+    assert gateway.refused == 0
+
+
+def test_a_wrong_token_is_reported_in_one_line(
+    gateway: TokenGateway,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("CASEBOOK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CASEBOOK_CHROMA_URL", gateway.url)
+    monkeypatch.setenv("CASEBOOK_CHROMA_TOKEN", "not-the-token")
+    code = cli.main(["search", "migration"])
+    err = capsys.readouterr().err.strip()
+    assert code == cli.EXIT_USAGE
+    assert err == f"casebook: the Chroma server at {gateway.url} refused the token: HTTP 401"
+    assert gateway.refused > 0

@@ -24,6 +24,7 @@ import httpx
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings
+from chromadb.errors import AuthorizationError, ChromaAuthError
 from filelock import FileLock
 
 from ingest.models import Chunk
@@ -48,12 +49,17 @@ class ModelMismatchError(RuntimeError):
 
 
 class StoreUnavailableError(RuntimeError):
-    """The Chroma server cannot be reached; `url` names it. Retrying later may succeed."""
+    """The Chroma server cannot be used now: it cannot be reached, or it refused the token.
 
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"the Chroma server at {url} is not reachable: {reason}")
+    `url` names it. Retrying later may succeed (once it is back, or the token is fixed).
+    """
+
+    def __init__(self, url: str, reason: str, refused: bool = False) -> None:
+        problem = "refused the token" if refused else "is not reachable"
+        super().__init__(f"the Chroma server at {url} {problem}: {reason}")
         self.url = url
         self.reason = reason
+        self.refused = refused
 
 
 _P = ParamSpec("_P")
@@ -67,8 +73,20 @@ def _is_connection_error(error: Exception) -> bool:
     return isinstance(error, ValueError) and str(error).startswith("Could not connect to")
 
 
+def _refused_status(error: BaseException) -> int | None:
+    """401 or 403 when the server (or a gateway before it) refused the credentials."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, httpx.HTTPStatusError) and seen.response.status_code in (401, 403):
+            return seen.response.status_code
+        if isinstance(seen, (ChromaAuthError, AuthorizationError)):
+            return seen.code()
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def _reachable(method: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Turn a lost connection to a Chroma server into `StoreUnavailableError`."""
+    """Turn a lost connection to, or a refusal by, a Chroma server into `StoreUnavailableError`."""
 
     @functools.wraps(method)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
@@ -78,7 +96,12 @@ def _reachable(method: Callable[_P, _R]) -> Callable[_P, _R]:
             raise
         except Exception as error:
             store = args[0]
-            if not isinstance(store, ChunkStore) or not _is_connection_error(error):
+            if not isinstance(store, ChunkStore):
+                raise
+            status = _refused_status(error)
+            if status is not None:
+                raise StoreUnavailableError(store.location, f"HTTP {status}", refused=True) from error
+            if not _is_connection_error(error):
                 raise
             raise StoreUnavailableError(store.location, _first_line(error)) from error
 
