@@ -6,10 +6,12 @@ library_view, uploads, chat_stream, access). Run `python app.py` or `casebook-ap
 
 from __future__ import annotations
 
+import functools
+import inspect
 import io
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ from assistant.settings import Settings
 from assistant.uploads import UploadRejected, UploadRules, store_upload
 from assistant.web_render import answer_markdown, citations_panel, lesson_groups_html
 from ingest.models import SECTION_KEYS
+from vectorstore.chroma_store import StoreUnavailableError
 
 log = logging.getLogger("casebook.app")
 UI_LANG = "en"
@@ -64,6 +67,31 @@ document.addEventListener("click", (event) => {
 """
 
 
+def shown_to_user(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """`handler` with a store that cannot be used now (a Chroma server down, a refused token)
+    shown as that message in the page and the API instead of a bare "Error"; the next request
+    tries the server again."""
+    if inspect.isgeneratorfunction(handler):
+
+        @functools.wraps(handler)
+        def stream(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            try:
+                yield from handler(*args, **kwargs)
+            except StoreUnavailableError as error:
+                raise gr.Error(str(error)) from error
+
+        return stream
+
+    @functools.wraps(handler)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return handler(*args, **kwargs)
+        except StoreUnavailableError as error:
+            raise gr.Error(str(error)) from error
+
+    return call
+
+
 def build(casebook: Casebook) -> gr.Blocks:
     settings = casebook.settings
     taxonomy = casebook.library.taxonomy
@@ -78,6 +106,7 @@ def build(casebook: Casebook) -> gr.Blocks:
 
     # ---- chat --------------------------------------------------------------------------
 
+    @shown_to_user
     def chat(question: str, messages: list[dict], turns: list[Answer]) -> Iterator[tuple[Any, ...]]:
         question = question.strip()
         if not question:
@@ -97,6 +126,7 @@ def build(casebook: Casebook) -> gr.Blocks:
     def clear_chat() -> tuple[list, str, list]:
         return [], citations_panel([], taxonomy), []
 
+    @shown_to_user
     def ask_api(question: str, history: list[list[str]] | None = None) -> dict:
         """Ask a question; the answer with its citations as JSON."""
         answer: Answer | None = None
@@ -108,6 +138,7 @@ def build(casebook: Casebook) -> gr.Blocks:
 
     # ---- lessons -----------------------------------------------------------------------
 
+    @shown_to_user
     def lessons(
         query: str,
         criteria: list[int],
@@ -129,6 +160,7 @@ def build(casebook: Casebook) -> gr.Blocks:
         md_path.write_text(to_markdown(groups, query, taxonomy, UI_LANG), encoding="utf-8")
         return lesson_groups_html(groups, taxonomy, UI_LANG), str(csv_path), str(md_path)
 
+    @shown_to_user
     def search_api(
         query: str,
         criteria: list[int] | None = None,
@@ -145,12 +177,14 @@ def build(casebook: Casebook) -> gr.Blocks:
 
     # ---- library -----------------------------------------------------------------------
 
+    @shown_to_user
     def library_state() -> tuple[Any, Any, Any]:
         actions = casebook.actions()
         picture = Image.open(io.BytesIO(matrix_png(actions, taxonomy, UI_LANG)))
         choices = [(f"{a.title} — {a.country} ({a.years})", a.id) for a in actions]
         return action_rows(actions, taxonomy, UI_LANG), picture, gr.update(choices=choices, value=None)
 
+    @shown_to_user
     def ingest(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (Gradio injects it)
         rejected: dict[str, str] = {}
         stored: list[Path] = []
@@ -165,6 +199,7 @@ def build(casebook: Casebook) -> gr.Blocks:
         summary = f"{report.case_studies} case studies, {report.chunks} passages in the library."
         return (rows, summary, None, *library_state())
 
+    @shown_to_user
     def remove(action_id: str | None) -> tuple[Any, ...]:
         if not action_id:
             raise gr.Error("Choose a case study to remove.")
@@ -172,12 +207,14 @@ def build(casebook: Casebook) -> gr.Blocks:
         summary = f"Removed {action_id}." if removed else f"{action_id} is not in the library."
         return (summary, *library_state())
 
+    @shown_to_user
     def actions_api() -> list[dict]:
         """The indexed case studies as JSON."""
         return [{**a.to_json(), "chunks": a.chunks} for a in casebook.actions()]
 
     # ---- quiz --------------------------------------------------------------------------
 
+    @shown_to_user
     def quiz(
         action_ids: list[str],
         criteria: list[int],
@@ -385,7 +422,10 @@ def prepare(settings: Settings) -> Casebook:
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
-    casebook = prepare(settings)
+    try:
+        casebook = prepare(settings)
+    except StoreUnavailableError as error:
+        raise SystemExit(f"casebook: {error}") from error
     demo = build(casebook)
     demo.queue(default_concurrency_limit=settings.concurrency)
     demo.launch(

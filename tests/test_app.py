@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.chroma_server import ChromaServer, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTHETIC = ROOT.parent / "shared" / "corpus" / "synthetic"
@@ -26,12 +28,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 STARTUP_TIMEOUT_S = 420
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
@@ -48,9 +44,9 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"the app did not answer within {STARTUP_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("casebook-home")
+@contextmanager
+def running_app(home: Path, **env_vars: str) -> Iterator[str]:
+    """`python app.py` on a free loopback port with CASEBOOK_HOME=home; yields its URL."""
     port = free_port()
     env = {
         **os.environ,
@@ -60,9 +56,11 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "CASEBOOK_MAX_UPLOAD_MB": "2",
         "HF_HUB_OFFLINE": "1",
         "GRADIO_ANALYTICS_ENABLED": "False",
+        **env_vars,
     }
     env.pop("CASEBOOK_AUTH", None)
     env.pop("CASEBOOK_AUTH_FILE", None)
+    home.mkdir(parents=True, exist_ok=True)
     log = home / "app.log"
     with log.open("w") as out:
         process = subprocess.Popen(
@@ -78,6 +76,12 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_app(tmp_path_factory.mktemp("casebook-home")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -217,3 +221,28 @@ def test_browser_chat_lessons_and_library_tabs(app_url: str, tmp_path: Path) -> 
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
     (ROOT / "docs").mkdir(exist_ok=True)
     shutil.copyfile(SCREENSHOTS / "chat.png", ROOT / "docs" / "screenshot-chat.png")
+
+
+# ---- server mode -----------------------------------------------------------------------------
+
+
+def test_app_on_a_chroma_server_shows_a_down_server_and_recovers_without_restart(
+    chroma_server: ChromaServer, tmp_path: Path
+) -> None:
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    collection = f"app{os.getpid()}"
+    with running_app(
+        tmp_path / "home", CASEBOOK_CHROMA_URL=chroma_server.url, CASEBOOK_COLLECTION=collection
+    ) as url:
+        client = Client(url, verbose=False)
+        assert client.predict("refuge", api_name="/search")  # the bundled library, on the server
+        chroma_server.stop()
+        try:
+            with pytest.raises(AppError, match=r"Chroma server at http://127\.0\.0\.1:\d+ is not reachable"):
+                client.predict("Qui gère le refuge ?", None, api_name="/ask")
+        finally:
+            chroma_server.start()
+        answer = client.predict("Qui gère le refuge ?", None, api_name="/ask")  # same app process
+        assert answer["citations"] or answer["nearest"]
