@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +26,7 @@ class QuestionWords:
     sections: dict[str, list[re.Pattern[str]]]  # section key -> cues that a question is about it
     stopwords: frozenset[str]
     generic_names: frozenset[str]  # capitalised words that name no particular thing (EU, Ministry)
+    list_frames: list[re.Pattern[str]]  # "which Actions deal with", "in which countries"
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +38,10 @@ def question_words() -> QuestionWords:
     }
     sections = {key: [re.compile(p) for p in patterns] for key, patterns in data["sections"].items()}
     stopwords = frozenset(w for words in data["stopwords"].values() for w in words)
-    return QuestionWords(kinds, sections, stopwords, frozenset(data["generic_names"]))
+    frames = [
+        re.compile(p) for lang, patterns in data["list_frames"].items() if lang != "_about" for p in patterns
+    ]
+    return QuestionWords(kinds, sections, stopwords, frozenset(data["generic_names"]), frames)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,19 @@ def analyse(text: str, language: str | None = None) -> Question:
         ),
         names=_names(text, words),
     )
+
+
+def listing_topic(question: Question) -> Question:
+    """'Which Actions deal with X, and in which countries?' reduced to X (folded), keeping what
+    the question wants: the words that frame a list would otherwise pull in any passage about
+    Actions or countries."""
+    topic = fold(question.text)
+    for frame in question_words().list_frames:
+        topic = frame.sub(" ", topic)
+    topic = " ".join(TOKEN.findall(topic))
+    if not topic or topic == " ".join(TOKEN.findall(fold(question.text))):
+        return question
+    return replace(analyse(topic, question.language), text=topic, kinds=question.kinds)
 
 
 def _names(text: str, words: QuestionWords) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from assistant.library import IngestReport, Library, ProgressCallback
 from assistant.llm import LLMError, build_chat_model
 from assistant.messages import message
 from assistant.metadata_answers import MetadataAnswerer
-from assistant.questions import Question, analyse
+from assistant.questions import Question, analyse, listing_topic
 from assistant.records import ActionRecord
 from assistant.scope import Scope, resolve_scope
 from assistant.settings import Settings
@@ -217,12 +217,13 @@ class Casebook:
         )
 
     def _across_actions(self, q: Question, filters: SearchFilters) -> Answer:
-        """'Which Actions deal with X?': the best sentence of each Action that qualifies."""
-        passages = self.search(q.text, k=CANDIDATE_PASSAGES * 2, filters=filters, language=q.language)
-        ranked = self.extractive.rank_sentences(q, passages)
+        """'Which Actions deal with X?': the best sentence about X of each Action that qualifies."""
+        topic = listing_topic(q)
+        passages = self.search(topic.text, k=CANDIDATE_PASSAGES * 2, filters=filters, language=q.language)
+        ranked = self.extractive.rank_sentences(topic, passages)
         best: dict[str, ScoredSentence] = {}
         for sentence in ranked:
-            if self.extractive.is_evidence(q, sentence):
+            if self.extractive.is_evidence(topic, sentence):
                 best.setdefault(sentence.chunk.case_study_id, sentence)
         if not best:
             return self.extractive.abstain(q, passages)
