@@ -86,7 +86,7 @@ def listing_topic(question: Question) -> Question:
     topic = " ".join(TOKEN.findall(topic))
     if not topic or topic == " ".join(TOKEN.findall(fold(question.text))):
         return question
-    return replace(analyse(topic, question.language), text=topic, kinds=question.kinds)
+    return replace(analyse(topic, question.language), kinds=question.kinds)
 
 
 def _names(text: str, words: QuestionWords) -> tuple[str, ...]:

@@ -86,9 +86,19 @@ async function waitForText(selector, text) {
   );
 }
 
+// After an ingest the app clears the upload widget, which re-renders it: a file set on the old
+// input while that happens is lost, so the file is set again until the widget shows it.
 async function upload(file) {
-  await page.locator("#upload input[type=file]").setInputFiles(file);
-  await page.locator("#upload").getByText(file.split("/").pop()).first().waitFor();
+  const name = file.split("/").pop();
+  for (let attempt = 1; ; attempt++) {
+    await page.locator("#upload input[type=file]").setInputFiles(file);
+    try {
+      await page.locator("#upload").getByText(name).first().waitFor({ timeout: 15000 });
+      break;
+    } catch (error) {
+      if (attempt === 4) throw error;
+    }
+  }
   await page.locator("#ingest-button").click();
 }
 
