@@ -25,19 +25,7 @@ RESULT_FIELDS = {
     "page",
     "text",
 }
-CITATION_FIELDS = {
-    "n",
-    "chunk_id",
-    "action",
-    "country",
-    "years",
-    "section",
-    "criteria",
-    "source",
-    "page",
-    "text",
-    "quote",
-}
+CITATION_FIELDS = (RESULT_FIELDS - {"rank", "score"}) | {"n", "quote"}  # a cited passage
 
 
 @pytest.fixture
