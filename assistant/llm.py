@@ -1,13 +1,16 @@
 """The language model named by `CASEBOOK_LLM`, built with LangChain's own integrations.
 
-"provider:model" strings go to LangChain's `init_chat_model` (ollama, openai, anthropic...); a
-path to a `.gguf` file goes to `ChatLlamaCpp`. Each integration is an optional extra, so the
-default install needs none of them. Calls run under a deadline (`llm_timeout`): a model that
+"provider:model" strings go to LangChain's `init_chat_model` (ollama, openai, anthropic...).
+`huggingface:<model id, folder or .gguf file>` runs the model in process with transformers on the
+installed CPU torch, wrapped by `ChatHuggingFace` (no native build). A bare path to a `.gguf` file
+goes to `ChatLlamaCpp` when the llamacpp extra is installed, else to transformers. Each
+integration is an optional extra, so the default install needs none of them. Calls run under a deadline (`llm_timeout`): a model that
 hangs or is unreachable raises `LLMError`, which the service turns into the extractive answer.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import queue
 import threading
 import time
@@ -20,7 +23,8 @@ from langchain_core.messages import BaseMessage
 
 from assistant.settings import Settings
 
-EXTRAS = {"ollama": "ollama", "openai": "openai", "llamacpp": "llamacpp"}
+EXTRAS = {"ollama": "ollama", "openai": "openai", "llamacpp": "llamacpp", "huggingface": "huggingface"}
+HUGGINGFACE = "huggingface:"
 
 
 class LLMError(Exception):
@@ -31,14 +35,51 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
     spec = settings.llm
     if not spec:
         raise LLMError("no language model configured (set CASEBOOK_LLM)")
+    if spec.startswith(HUGGINGFACE):
+        return _transformers(spec.removeprefix(HUGGINGFACE), settings)
     if spec.endswith(".gguf") or Path(spec).is_file():
-        return _llama_cpp(Path(spec).expanduser(), settings)
+        path = Path(spec).expanduser()
+        if not path.is_file():
+            raise LLMError(f"CASEBOOK_LLM: no GGUF file at {path}")
+        if importlib.util.find_spec("llama_cpp") is None:
+            return _transformers(str(path), settings)
+        return _llama_cpp(path, settings)
     return _init_chat_model(spec, settings)
 
 
+def _transformers(model: str, settings: Settings) -> BaseChatModel:
+    """A model id, a model folder or a `.gguf` file, run in process by transformers on the CPU."""
+    try:
+        from langchain_huggingface import ChatHuggingFace, HuggingFacePipeline
+    except ImportError as error:
+        raise LLMError(
+            f"CASEBOOK_LLM={HUGGINGFACE}{model} needs the huggingface extra: "
+            f"pip install 'casebook[huggingface]' ({error})"
+        ) from error
+    path = Path(model).expanduser()
+    model_kwargs: dict[str, Any] = {}
+    if model.endswith(".gguf"):
+        if not path.is_file():
+            raise LLMError(f"CASEBOOK_LLM: no GGUF file at {path}")
+        model, model_kwargs["gguf_file"] = str(path.parent), path.name
+    try:
+        pipeline = HuggingFacePipeline.from_model_id(
+            model_id=model,
+            task="text-generation",
+            device=-1,
+            model_kwargs=model_kwargs,
+            pipeline_kwargs={
+                "max_new_tokens": settings.llm_max_tokens,
+                "do_sample": False,
+                "return_full_text": False,
+            },
+        )
+        return ChatHuggingFace(llm=pipeline, tokenizer=pipeline.pipeline.tokenizer)
+    except Exception as error:  # transformers reports a missing or unreadable model as OSError/ValueError
+        raise LLMError(f"could not load {model}: {_describe(error)}") from error
+
+
 def _llama_cpp(path: Path, settings: Settings) -> BaseChatModel:
-    if not path.is_file():
-        raise LLMError(f"CASEBOOK_LLM: no GGUF file at {path}")
     try:
         from langchain_community.chat_models import ChatLlamaCpp
     except ImportError as error:

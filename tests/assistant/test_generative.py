@@ -227,6 +227,17 @@ def test_a_missing_gguf_file_is_a_clear_error(tmp_path) -> None:
         build_chat_model(Settings(llm=str(tmp_path / "missing.gguf")))
 
 
+def test_a_missing_gguf_file_for_transformers_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(LLMError, match="no GGUF file|huggingface extra"):
+        build_chat_model(Settings(llm=f"huggingface:{tmp_path / 'missing.gguf'}"))
+
+
+def test_a_model_folder_transformers_cannot_read_is_a_clear_error(tmp_path) -> None:
+    pytest.importorskip("langchain_huggingface")
+    with pytest.raises(LLMError, match="could not load"):
+        build_chat_model(Settings(llm=f"huggingface:{tmp_path}"))
+
+
 # ---- streaming and follow-ups ------------------------------------------------------------------------
 
 

