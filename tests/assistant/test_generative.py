@@ -228,7 +228,7 @@ def test_a_missing_gguf_file_is_a_clear_error(tmp_path) -> None:
 
 
 def test_a_missing_gguf_file_for_transformers_is_a_clear_error(tmp_path) -> None:
-    with pytest.raises(LLMError, match="no GGUF file|huggingface extra"):
+    with pytest.raises(LLMError, match=r"no GGUF file|huggingface extra"):
         build_chat_model(Settings(llm=f"huggingface:{tmp_path / 'missing.gguf'}"))
 
 
