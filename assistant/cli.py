@@ -20,6 +20,7 @@ from assistant.library import IngestReport, LibraryError
 from assistant.quiz import QUIZ_FORMATS, QuizRequest, build_quiz, export_quiz
 from assistant.service import Casebook
 from assistant.settings import Settings
+from ingest.language import LANGUAGES
 from ingest.models import SECTION_KEYS
 from vectorstore.chroma_store import StoreUnavailableError
 from vectorstore.embeddings import EmbeddingModelError
@@ -92,7 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser(
         "eval", help="score answers against a question set (dev_questions.jsonl format)"
     )
-    evaluate.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl")
+    evaluate.add_argument("questions", type=Path, nargs="+", metavar="QUESTIONS.jsonl")
+    evaluate.add_argument(
+        "--library",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="case studies to index before scoring (repeatable; default: the bundled library)",
+    )
     evaluate.add_argument("--k", type=int, default=None, help="passages to retrieve (default 5)")
     evaluate.add_argument("--json", action="store_true", help="totals and per-question rows as JSON")
     evaluate.add_argument(
@@ -124,7 +133,7 @@ def _add_quiz_parser(commands: Any) -> None:
     quiz.add_argument("--n", type=int, default=10, help="number of questions (default 10)")
     quiz.add_argument("--kinds", default="mcq,tf,short", help="comma-separated: mcq,tf,short (default all)")
     quiz.add_argument(
-        "--lang", choices=["fr", "en", "es"], help="language of the questions (default: the source's)"
+        "--lang", choices=list(LANGUAGES), help="language of the questions (default: the source's)"
     )
     quiz.add_argument("--seed", type=int, default=None, help="make selection and shuffling repeatable")
     quiz.add_argument(
@@ -155,7 +164,7 @@ def _add_retrieval_options(parser: argparse.ArgumentParser) -> None:
         choices=[*SECTION_KEYS, "notes", "criteria"],
         help="section; repeatable",
     )
-    parser.add_argument("--lang", choices=["fr", "en", "es"], help="only passages in this language")
+    parser.add_argument("--lang", choices=list(LANGUAGES), help="only passages in this language")
     parser.add_argument(
         "--years", metavar="START-END", help="only Actions overlapping these years, e.g. 2015-2018"
     )
@@ -183,7 +192,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     casebook = Casebook(Settings())
     if args.command == "ingest":
         return _ingest(casebook, args)
-    casebook.ensure_library(_progress_bar("indexing the bundled library"))
+    if not (args.command == "eval" and args.library):  # eval --library brings its own case studies
+        casebook.ensure_library(_progress_bar("indexing the bundled library"))
     handler = {
         "actions": _actions,
         "search": _search,
@@ -296,7 +306,11 @@ def _chat(casebook: Casebook, args: argparse.Namespace) -> int:
 
 
 def _eval(casebook: Casebook, args: argparse.Namespace) -> int:
-    questions = load_questions(args.questions)
+    questions = load_questions(*args.questions)
+    if args.library:
+        report = casebook.ingest(args.library, _progress_bar("indexing the library"))
+        for failed in report.failed:  # e.g. a README beside the case studies: reported, not fatal
+            print(f"not indexed: {failed.file}: {failed.error}", file=sys.stderr)
     doc_languages = {a.source: a.language for a in casebook.actions()}
     rows = evaluate(questions, lambda q: casebook.ask(q.question, k=args.k, history=q.history), doc_languages)
     totals = summarise(rows)
@@ -304,7 +318,16 @@ def _eval(casebook: Casebook, args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"totals": totals, "baseline": baseline, "rows": rows_to_json(rows)})
         return EXIT_OK
-    columns = ["questions", "fact_in_citation", "fact_in_answer", "doc_cited", "section_cited", "abstained"]
+    columns = [
+        "questions",
+        "fact_in_citation",
+        "fact_in_answer",
+        "doc_cited",
+        "doc_cited_first",
+        "section_cited",
+        "false_abstentions",
+        "abstained",
+    ]
     print(f"{'group':18}" + "".join(f"{c:>18}" for c in columns))
     for group, t in totals.items():
         cells = [f"{t['questions']}"] + [

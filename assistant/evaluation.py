@@ -1,8 +1,9 @@
 """Scores answers against a question set in the format of `dev_questions.jsonl`.
 
 For an answerable question: is every `expect_any` group found in the cited passages (and in the
-answer text), is a cited Action the expected document, is the expected section cited. For an
-unanswerable one: did Casebook abstain. Totals by language, by kind and cross-lingual vs same.
+answer text), is a cited Action the expected document (and is it the first one cited), is the
+expected section cited, was it wrongly abstained. For an unanswerable one: did Casebook abstain.
+Totals by language, by kind, by variant (typo, acronym...) and cross-lingual vs same.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class EvalQuestion:
     section: str | None
     expect_any: list[list[str]]
     kind: str | None = None
+    variant: str | None = None
     history: list[list[str]] = field(default_factory=list)
     doc_lang: str | None = None  # language of the expected document, when known
 
@@ -45,6 +47,7 @@ class EvalQuestion:
             section=data.get("section"),
             expect_any=[list(group) for group in data.get("expect_any", [])],
             kind=data.get("kind"),
+            variant=data.get("variant"),
             history=[list(turn) for turn in data.get("history", [])],
         )
 
@@ -57,15 +60,18 @@ class EvalRow:
     answerable: bool
     crosslingual: bool | None
     abstained: bool
+    variant: str | None = None
     fact_in_citation: bool | None = None
     fact_in_answer: bool | None = None
     doc_cited: bool | None = None
+    doc_cited_first: bool | None = None
     section_cited: bool | None = None
     correct: bool = False  # fact in a cited passage, or abstained on an unanswerable question
 
 
-def load_questions(path: Path) -> list[EvalQuestion]:
-    lines = path.read_text(encoding="utf-8").splitlines()
+def load_questions(*paths: Path) -> list[EvalQuestion]:
+    """The questions of every file, in order."""
+    lines = [line for path in paths for line in path.read_text(encoding="utf-8").splitlines()]
     return [EvalQuestion.from_json(json.loads(line)) for line in lines if line.strip()]
 
 
@@ -89,6 +95,7 @@ def score(question: EvalQuestion, answer: Answer, doc_languages: dict[str, str])
         answerable=question.answerable,
         crosslingual=(question.lang not in languages) if languages else None,
         abstained=answer.abstained,
+        variant=question.variant,
     )
     if not question.answerable:
         row.correct = answer.abstained
@@ -98,6 +105,7 @@ def score(question: EvalQuestion, answer: Answer, doc_languages: dict[str, str])
     row.fact_in_answer = not answer.abstained and all_groups_found(answer.answer, question.expect_any)
     sources = {c.chunk.source for c in answer.citations}
     row.doc_cited = bool(sources & set(question.doc))
+    row.doc_cited_first = bool(answer.citations) and answer.citations[0].chunk.source in question.doc
     row.section_cited = question.section in {c.chunk.section for c in answer.citations}
     row.correct = row.fact_in_citation
     return row
@@ -117,6 +125,8 @@ def summarise(rows: list[EvalRow]) -> dict[str, dict[str, float | int]]:
         groups[f"lang:{row.lang}"].append(row)
         if row.kind:
             groups[f"kind:{row.kind}"].append(row)
+        if row.variant:
+            groups[f"variant:{row.variant}"].append(row)
         if row.answerable and row.crosslingual is not None:
             groups["crosslingual" if row.crosslingual else "same-language"].append(row)
     return {name: _totals(members) for name, members in groups.items()}
@@ -131,6 +141,7 @@ def _totals(rows: list[EvalRow]) -> dict[str, float | int]:
         "fact_in_citation": sum(bool(r.fact_in_citation) for r in answerable),
         "fact_in_answer": sum(bool(r.fact_in_answer) for r in answerable),
         "doc_cited": sum(bool(r.doc_cited) for r in answerable),
+        "doc_cited_first": sum(bool(r.doc_cited_first) for r in answerable),
         "section_cited": sum(bool(r.section_cited) for r in answerable),
         "unanswerable": len(unanswerable),
         "abstained": sum(r.abstained for r in unanswerable),

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.language import detect_language
+from ingest.language import detect_language
 from ingest.countries import country_code
 from ingest.text import fold
 
@@ -65,7 +65,7 @@ def analyse(text: str, language: str | None = None) -> Question:
     terms = tuple(t for t in TOKEN.findall(folded) if t not in words.stopwords and len(t) > 2)
     return Question(
         text=text,
-        language=language or detect_language(text),
+        language=language or detect_language(text, default="en"),
         kinds=kinds,
         terms=terms,
         years=tuple(m.group(0) for m in YEAR.finditer(text)),

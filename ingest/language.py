@@ -1,4 +1,7 @@
-"""Language of a case study: voted by its section headings, else guessed by py3langid."""
+"""Casebook's languages, and telling which one a text is written in (py3langid).
+
+`LANGUAGES` is the one list of the languages Casebook reads and answers in: case studies are
+detected among the taxonomy's languages, questions among these."""
 
 from __future__ import annotations
 
@@ -6,6 +9,9 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+LANGUAGES = ("fr", "en", "es", "pt")
+MIN_LETTERS = 3  # fewer letters than this tell no language
 
 
 @cache
@@ -16,10 +22,11 @@ def _identifier(languages: tuple[str, ...]) -> LanguageIdentifier:
     return identifier
 
 
-def detect_language(text: str, languages: Sequence[str]) -> str:
-    """Most likely of `languages` for `text` (the first one when the text is empty)."""
-    if not text.strip():
-        return languages[0]
+def detect_language(text: str, languages: Sequence[str] = LANGUAGES, default: str | None = None) -> str:
+    """Most likely of `languages` for `text`; `default` (else the first language) for text with
+    too few letters to tell."""
+    if sum(ch.isalpha() for ch in text) < MIN_LETTERS:
+        return default or languages[0]
     language, _ = _identifier(tuple(languages)).classify(text)
     return str(language)
 

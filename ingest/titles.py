@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Collection
+from dataclasses import dataclass, field
 
 from ingest.text import STOPWORDS, slugify, words
 
@@ -20,42 +21,75 @@ def is_shouted(text: str) -> bool:
     return len(letters) >= 2 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8
 
 
-def _body_forms(body: str) -> dict[str, Counter[str]]:
+@dataclass
+class _Forms:
+    """How one word is written in the body: alone, or inside a run of capitalised words (a name
+    such as "National Labour Migration Policy", which says little about the word itself)."""
+
+    alone: Counter[str] = field(default_factory=Counter)
+    in_names: Counter[str] = field(default_factory=Counter)
+
+
+def _body_forms(body: str) -> dict[str, _Forms]:
     """For each lowercased word, how it is written in the body away from sentence starts."""
-    forms: dict[str, Counter[str]] = {}
-    for match in _WORD.finditer(body):
+    forms: dict[str, _Forms] = {}
+    matches = list(_WORD.finditer(body))
+    for i, match in enumerate(matches):
         if _SENTENCE_START.search(body[max(0, match.start() - 3) : match.start()]):
             continue  # capitalised by grammar, says nothing about the word
         word = match.group(0)
-        forms.setdefault(word.lower(), Counter())[word] += 1
+        entry = forms.setdefault(word.lower(), _Forms())
+        neighbours = [m.group(0) for m in (matches[i - 1] if i else None, _at(matches, i + 1)) if m]
+        in_name = word[0].isupper() and any(n[0].isupper() for n in neighbours)
+        (entry.in_names if in_name else entry.alone)[word] += 1
     return forms
 
 
-def _preferred(word: str, forms: dict[str, Counter[str]]) -> str:
-    counts = forms.get(word.lower())
-    if not counts:
-        return word.lower()
+def _at(matches: list[re.Match[str]], i: int) -> re.Match[str] | None:
+    return matches[i] if i < len(matches) else None
+
+
+def _preferred(word: str, forms: dict[str, _Forms]) -> tuple[str, bool]:
+    """The body's usual spelling, and whether it was seen capitalised only inside names.
+
+    A word the body also writes in lower case is a common word unless it is capitalised more
+    often on its own than it is written in lower case."""
     lower = word.lower()
+    entry = forms.get(lower)
+    if entry is None:
+        return lower, False
+    names = Counter({form: n for form, n in entry.in_names.items() if not form.isupper()})  # no title blocks
+    counts = entry.alone if entry.alone.get(lower) else entry.alone + names
+    if not counts:
+        return lower, False
     best, best_count = max(counts.items(), key=lambda item: (item[1], item[0] == lower))
-    return lower if counts.get(lower, 0) >= best_count else best
+    if counts.get(lower, 0) >= best_count:
+        return lower, False
+    return best, not entry.alone.get(best)
 
 
 def restore_title_case(title: str, body: str) -> str:
-    """A title printed in capitals, in sentence case; words the body writes capitalised stay so."""
+    """A title printed in capitals, in sentence case; words the body writes capitalised stay so.
+
+    A word the body capitalises only inside a longer name ("Estratégia Nacional de Imigração")
+    keeps its capital only beside another capitalised word of the title: the whole name, or
+    nothing of it ("Uma nova estratégia nacional de imigração", not "estratégia Nacional")."""
     if not is_shouted(title):
         return title
     forms = _body_forms(body)
-    first = True
-
-    def recase(match: re.Match[str]) -> str:
-        nonlocal first
-        word = _preferred(match.group(0), forms)
-        if first:
-            first = False
-            return word[:1].upper() + word[1:]
-        return word
-
-    return _WORD.sub(recase, title)
+    matches = list(_WORD.finditer(title))
+    chosen = [_preferred(m.group(0), forms) for m in matches]
+    capital = [form[0].isupper() for form, _ in chosen]
+    pieces, last = [], 0
+    for i, (match, (form, name_only)) in enumerate(zip(matches, chosen, strict=True)):
+        beside_capital = (i > 0 and capital[i - 1]) or (i + 1 < len(capital) and capital[i + 1])
+        if name_only and not beside_capital:
+            form = form.lower()
+        if i == 0:
+            form = form[:1].upper() + form[1:]
+        pieces += [title[last : match.start()], form]
+        last = match.end()
+    return "".join([*pieces, title[last:]])
 
 
 def case_study_id(country: str, years: str, title: str, taken: Collection[str] = ()) -> str:

@@ -31,3 +31,20 @@ def test_case_id_uses_country_years_and_significant_words() -> None:
 def test_case_id_is_made_unique() -> None:
     taken = {"liban-2017-2019-inspection"}
     assert case_study_id("Liban", "2017-2019", "L’inspection", taken) == "liban-2017-2019-inspection-2"
+
+
+def test_a_word_capitalised_only_inside_a_name_is_lowercased_on_its_own() -> None:
+    body = "Ghana adopted its National Labour Migration Policy. Its national labour migration plan."
+    assert restore_title_case("A FIRST NATIONAL POLICY ON LABOUR MIGRATION", body) == (
+        "A first national policy on labour migration"
+    )
+
+
+def test_a_name_the_body_capitalises_stays_whole_in_the_title() -> None:
+    body = "O Governo adotou a Estratégia Nacional de Imigração em Cabo Verde. Cabo Verde avançou."
+    assert restore_title_case("UMA NOVA ESTRATÉGIA NACIONAL DE IMIGRAÇÃO", body) == (
+        "Uma nova Estratégia Nacional de Imigração"
+    )
+    assert restore_title_case("UMA NOVA ESTRATÉGIA NACIONAL", "a nova estratégia Nacional") == (
+        "Uma nova estratégia nacional"
+    )
