@@ -45,6 +45,6 @@ def test_a_name_the_body_capitalises_stays_whole_in_the_title() -> None:
     assert restore_title_case("UMA NOVA ESTRATÉGIA NACIONAL DE IMIGRAÇÃO", body) == (
         "Uma nova Estratégia Nacional de Imigração"
     )
-    assert restore_title_case("UMA NOVA ESTRATÉGIA NACIONAL", "a nova estratégia Nacional") == (
-        "Uma nova estratégia nacional"
+    assert restore_title_case("UMA NOVA POLÍTICA NACIONAL", "a Estratégia Nacional e a política") == (
+        "Uma nova política nacional"
     )
