@@ -19,6 +19,17 @@ class Citation:
         return {"n": self.n, **passage_json(self.chunk), "quote": self.quote}
 
 
+@dataclass(frozen=True)
+class ResolvedAction:
+    """An Action the question was resolved to, and the words of the question that named it."""
+
+    action_id: str
+    matched: tuple[str, ...]
+
+    def to_json(self) -> dict:
+        return {"action_id": self.action_id, "matched": list(self.matched)}
+
+
 @dataclass
 class Answer:
     question: str
@@ -30,6 +41,7 @@ class Answer:
     nearest: list[Citation] = field(default_factory=list)  # shown when abstaining
     notice: str | None = None  # e.g. why the language model's answer was replaced
     unsupported: list[str] = field(default_factory=list)  # model sentences dropped by the check
+    scope: list[ResolvedAction] = field(default_factory=list)  # the Actions the question named
 
     def to_json(self) -> dict:
         data = {
@@ -39,6 +51,7 @@ class Answer:
             "mode": self.mode,
             "language": self.language,
             "citations": [c.to_json() for c in self.citations],
+            "scope": [r.to_json() for r in self.scope],
         }
         if self.nearest:
             data["nearest"] = [c.to_json() for c in self.nearest]

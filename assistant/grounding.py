@@ -43,14 +43,15 @@ class LibraryText:
             self.actions[action_id] = action
         self.text = " ".join(a.text for a in self.actions.values())
 
-    def grounded_actions(self, question: Question) -> list[str] | None:
-        """Actions whose text holds every year and at least half the names the question gives;
-        None when it gives none (no constraint)."""
-        if not (question.years or question.names):
+    def grounded_actions(self, question: Question, ignored: frozenset[str] = frozenset()) -> list[str] | None:
+        """Actions whose text holds every year and at least half the names the question gives
+        (names in `ignored` aside); None when it gives none (no constraint)."""
+        names = [name for name in question.names if name not in ignored]
+        if not (question.years or names):
             return None
         return [
             action_id
             for action_id, action in self.actions.items()
             if all(year in action.text for year in question.years)
-            and 2 * sum(action.mentions(name) for name in question.names) >= len(question.names)
+            and 2 * sum(action.mentions(name) for name in names) >= len(names)
         ]

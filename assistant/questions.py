@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.language import detect_language
 from ingest.countries import country_code
+from ingest.language import detect_language
 from ingest.text import fold
 
 WORDS_FILE = Path(__file__).with_name("question_words.json")

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from assistant.questions import TOKEN
 from assistant.records import ActionRecord
-from ingest.countries import countries_in, country_code, country_names
+from ingest.countries import cities_in, countries_in, country_code, country_names, name_index
 from ingest.taxonomy import Criterion, Taxonomy
-from ingest.text import fold
+from ingest.text import fold, words
 
 CRITERION_NUMBER = re.compile(
     r"\b(?:criteri[ao]n?s?|criteres?|criterios?|characteristics?)\s*(?:n[o°]\.?\s*)?(\d{1,2})\b"
 )
 PARENTHESISED_NUMBER = re.compile(r"\((?:\w+\s)?(\d{1,2})\)")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+MIN_TELLING_WORD = 6  # "ivoire", "marfim" name a country; "coast", "verde" could be any word
+MIN_TYPO_LENGTH = 5  # shorter words are too close to too many others to be read as misspelt names
 GENERIC_CRITERION_WORDS = frozenset(
     "action actions accion acciones doit doivent debe deben should must etre ser faire objet part dans "
     "son sus their its the les los las del des une avec con with other autres otras".split()
@@ -24,41 +28,98 @@ GENERIC_CRITERION_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class Scope:
-    actions: tuple[ActionRecord, ...]  # Actions the question names (by country or adjective)
+    actions: tuple[ActionRecord, ...]  # Actions the question names (by country, city, adjective, years)
     unknown_countries: tuple[str, ...]  # countries named that the library has no Action in
     criterion: int | None  # a criterion the question names, by number or by meaning
+    matched: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Action id -> words that named it
 
 
 def resolve_scope(question: str, actions: list[ActionRecord], taxonomy: Taxonomy, library_text: str) -> Scope:
     folded = fold(question)
     tokens = TOKEN.findall(folded)
-    named = _named_actions(tokens, actions)
+    matched = _named_actions(question, tokens, actions)
+    named = [a for a in actions if a.id in matched]
     named_codes = {country_code(a.country) for a in named}
     unknown = tuple(
         name
         for name, code in _countries_in(folded).items()
         if code not in named_codes and name not in library_text
     )
-    return Scope(tuple(named), unknown, _criterion(folded, tokens, taxonomy))
+    named, matched = _by_years(named, matched, YEAR.findall(question))
+    return Scope(tuple(named), unknown, _criterion(folded, tokens, taxonomy), matched)
 
 
-def _named_actions(tokens: list[str], actions: list[ActionRecord]) -> list[ActionRecord]:
-    """Actions whose country the question names in any language, or by its adjective (Tunisian)."""
-    stems = {t[:5] for t in tokens if len(t) >= 5} | {t for t in tokens if len(t) < 5}
-    found = []
+def _named_actions(
+    question: str, tokens: list[str], actions: list[ActionRecord]
+) -> dict[str, tuple[str, ...]]:
+    """Actions whose country the question names, by the words that name it: the country in any
+    language, its adjective (Tunisian, ivoirienne), a near spelling of it (Gahna), or a city."""
+    named_codes: dict[str, list[str]] = {}
+    for source in (countries_in(fold(question)), cities_in(question)):
+        for name, place_code in source.items():
+            named_codes.setdefault(place_code, []).append(name)
+    countries = name_index()
+    # A word that is itself a country's name is no misspelling of another (Gambia is no Zambia).
+    misspellable = [t for t in tokens if len(t) >= MIN_TYPO_LENGTH and t not in countries]
+    found: dict[str, tuple[str, ...]] = {}
     for action in actions:
-        names = _names_of(action.country)
-        if any((n[:5] if len(n) >= 5 else n) in stems for n in names):
-            found.append(action)
+        code = country_code(action.country)
+        said = list(named_codes.get(code, [])) if code else []
+        stem_words = _stem_words(action.country)
+        stems = {_stem(w) for w in stem_words}
+        said += [t for t in tokens if _stem(t) in stems]
+        said += [t for t in misspellable if any(_near(t, w) for w in stem_words)]
+        if said:
+            found[action.id] = tuple(dict.fromkeys(said))
     return found
 
 
+def _stem(word: str) -> str:
+    """The first five letters: a country's name and its adjectives share them (tunisie, tunisien)."""
+    return word[:5]
+
+
+def _near(token: str, name: str) -> bool:
+    """A misspelling of a country name: one letter off, swapped or missing (Gahna, Jordnia)."""
+    return (
+        token != name
+        and abs(len(token) - len(name)) <= 1
+        and SequenceMatcher(None, token, name).ratio() >= 0.8
+    )
+
+
+def _by_years(
+    named: list[ActionRecord], matched: dict[str, tuple[str, ...]], years: list[str]
+) -> tuple[list[ActionRecord], dict[str, tuple[str, ...]]]:
+    """Of several Actions in one country, those whose years the question gives ("the 2019-2021
+    Ghana Action"); all of them when the years tell none apart."""
+    if not years or len(named) < 2:
+        return named, matched
+    dated = [a for a in named if any(_within(year, a.years) for year in years)]
+    if not dated or len(dated) == len(named):
+        return named, matched
+    kept_countries = {a.country for a in dated}
+    kept = [a for a in named if a in dated or a.country not in kept_countries]
+    return kept, {
+        a.id: (*matched[a.id], *(y for y in years if _within(y, a.years))) for a in kept if a.id in matched
+    }
+
+
+def _within(year: str, span: str) -> bool:
+    bounds = [int(y) for y in YEAR.findall(span)]
+    return bool(bounds) and min(bounds) <= int(year) <= max(bounds)
+
+
 @lru_cache(maxsize=4096)
-def _names_of(country: str) -> frozenset[str]:
-    """The country's one-word names in every language (its printed name at least)."""
+def _stem_words(country: str) -> frozenset[str]:
+    """Words that name the country alone, in every language: its one-word names (Jordanie,
+    Gana), and the telling word of a longer name (ivoire, marfim), so that an adjective built
+    on them (jordanien, ivoirienne) names it too."""
     code = country_code(country)
     names = {fold(country)} | ({fold(name) for name in country_names(code)} if code else set())
-    return frozenset({n for n in names if " " not in n} or names)
+    single = {n for n in names if len(words(n)) == 1}
+    telling = {max(words(n), key=len) for n in names if len(words(n)) > 1}
+    return frozenset(single | {w for w in telling if len(w) >= MIN_TELLING_WORD})
 
 
 def _countries_in(folded: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
-from assistant.answers import Answer, Citation
+from assistant.answers import Answer, Citation, ResolvedAction
 from assistant.citation_check import CitationCheck, SupportMeter, checked_stream
 from assistant.conversation import ConversationResolver, FollowUp, Turn, parse_history
 from assistant.extractive import ExtractiveAnswerer, ExtractiveConfig, ScoredSentence, compose_answer
@@ -23,7 +23,7 @@ from assistant.questions import Question, analyse, listing_topic
 from assistant.records import ActionRecord
 from assistant.scope import Scope, resolve_scope
 from assistant.settings import Settings
-from ingest.countries import country_code
+from ingest.countries import cities_in, country_code
 from ingest.models import Chunk
 from ingest.text import fold
 from vectorstore.filters import SearchFilters
@@ -34,8 +34,9 @@ log = logging.getLogger(__name__)
 CANDIDATE_PASSAGES = 8  # passages whose sentences the extractive engine weighs
 MAX_LISTED_ACTIONS = 4
 REMEMBERED_ANSWERS = 256
-# Questions and queries longer than this are cut: no real question is longer, and retrieval and
-# sentence scoring grow with the question's length, so a pasted document must not stall a worker.
+# Questions and queries longer than this are cut to their end, where a pasted text's question is:
+# retrieval and sentence scoring grow with the question's length, so a pasted document must not
+# stall a worker.
 MAX_QUESTION_CHARS = 2000
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -151,6 +152,7 @@ class Casebook:
 
         Joined, the pieces are the final answer's text: a language model's sentences reach the
         caller only once their citations are checked."""
+        asked_length = len(question)
         question = bounded_question(question)
         turns = parse_history(list(history) if history else None)
         language = analyse(question).language
@@ -165,6 +167,9 @@ class Casebook:
             if notice:
                 answer = replace(answer, mode="extractive-fallback", notice=notice)
             yield from _pieces(answer.answer)
+        if asked_length > MAX_QUESTION_CHARS:
+            shortened = message("question_shortened", language, length=asked_length, kept=len(question))
+            answer = replace(answer, notice=" ".join(filter(None, [shortened, answer.notice])))
         self._remember_citations(answer)
         yield answer
 
@@ -177,8 +182,16 @@ class Casebook:
     ) -> Answer:
         """The extractive (or metadata) answer to a question that needs no conversation."""
         q = analyse(question, language)
+        scope = self._scope(question, filters, q)
+        answer = self._answer_in_scope(q, scope, k, filters)
+        resolved = [ResolvedAction(a.id, scope.matched.get(a.id, ())) for a in scope.actions]
+        return replace(answer, scope=resolved)
+
+    def _answer_in_scope(
+        self, q: Question, scope: Scope, k: int | None, filters: SearchFilters | None
+    ) -> Answer:
+        question = q.text
         actions = self.actions()
-        scope = self._scope(question, filters)
         filters = self._resolved(filters) or SearchFilters()
         k = k or self.settings.k
         if scope.unknown_countries and not scope.actions:
@@ -186,7 +199,7 @@ class Casebook:
         answer = self.metadata.answer(q, scope, actions)
         if answer is not None:
             return answer
-        grounded = self.grounding().grounded_actions(q)
+        grounded = self.grounding().grounded_actions(q, self._not_grounding(q))
         if grounded is not None:
             named = tuple(a for a in scope.actions if a.id in grounded)
             if not grounded or (scope.actions and not named):
@@ -257,13 +270,42 @@ class Casebook:
         follow = resolver.resolve(condensed, turns)
         return replace(follow, question=question), None
 
-    def _scope(self, question: str, filters: SearchFilters | None) -> Scope:
+    def _scope(self, question: str, filters: SearchFilters | None, q: Question | None = None) -> Scope:
         """What the question names; a follow-up's carried Actions (a case_study_ids filter) count as named."""
         actions = self.actions()
         scope = resolve_scope(question, actions, self.library.taxonomy, self.library_text())
         if not scope.actions and filters and filters.case_study_ids:
-            scope = replace(scope, actions=tuple(a for a in actions if a.id in filters.case_study_ids))
-        return scope
+            carried = tuple(a for a in actions if a.id in filters.case_study_ids)
+            scope = replace(scope, actions=carried, matched={a.id: () for a in carried})
+        return self._one_per_country(q or analyse(question), scope)
+
+    def _one_per_country(self, q: Question, scope: Scope) -> Scope:
+        """Of several Actions in one country that the question does not tell apart (by years,
+        see `resolve_scope`), the one whose passages come closest to the question, unless the
+        question asks about several Actions ("both", "which Actions")."""
+        countries = [a.country for a in scope.actions]
+        if len(set(countries)) == len(countries) or q.wants("actions") or q.wants("several"):
+            return scope
+        searcher = self.library.searcher()
+        closeness: dict[str, float] = {}
+        for action in scope.actions:
+            only = SearchFilters(case_study_ids=(action.id,))
+            hits = searcher.search(q.text, k=1, filters=only, language=q.language)
+            closeness[action.id] = max((hit.dense or 0.0 for hit in hits), default=0.0)
+        kept: dict[str, ActionRecord] = {}
+        for action in scope.actions:
+            rival = kept.get(action.country)
+            if rival is None or closeness[action.id] > closeness[rival.id]:
+                kept[action.country] = action
+        chosen = tuple(a for a in scope.actions if kept[a.country] is a)
+        return replace(scope, actions=chosen, matched={a.id: scope.matched.get(a.id, ()) for a in chosen})
+
+    def _not_grounding(self, q: Question) -> frozenset[str]:
+        """Names of the question that say nothing about which Action holds the answer: glossary
+        acronyms (written differently in each language: PON, SOP, POS) and cities."""
+        taxonomy = self.library.taxonomy
+        acronyms = {fold(a) for entry in taxonomy.acronyms for a in entry.all_acronyms()}
+        return frozenset(n for n in q.names if n in acronyms or cities_in(n.title()))
 
     def _carried_filters(self, filters: SearchFilters | None, follow: FollowUp) -> SearchFilters | None:
         if follow.action_ids and not (filters and filters.case_study_ids):
@@ -281,7 +323,7 @@ class Casebook:
     ) -> Generator[str, None, Answer]:
         """Checked sentences from the model as they come; returns the final Answer."""
         q = analyse(query, language)
-        scope = self._scope(query, filters)
+        scope = self._scope(query, filters, q)
         if (scope.unknown_countries and not scope.actions) or self.metadata.answer(q, scope, self.actions()):
             answer = replace(self._answer_standalone(query, k, filters, language), question=question)
             yield from _pieces(answer.answer)
@@ -396,11 +438,13 @@ class Casebook:
 
 
 def bounded_question(text: str) -> str:
-    """`text` without control characters, cut to `MAX_QUESTION_CHARS` (logged when cut)."""
+    """`text` without control characters; a longer text than `MAX_QUESTION_CHARS` keeps its end
+    (where a pasted text's question is), from a word boundary (logged when cut)."""
     text = _CONTROL_CHARACTERS.sub(" ", text)
     if len(text) > MAX_QUESTION_CHARS:
-        log.warning("question of %d characters cut to %d", len(text), MAX_QUESTION_CHARS)
-        text = text[:MAX_QUESTION_CHARS]
+        log.warning("question of %d characters cut to its last %d", len(text), MAX_QUESTION_CHARS)
+        tail = text[-MAX_QUESTION_CHARS:]
+        text = tail.split(None, 1)[-1] if " " in tail[:100] else tail
     return text
 
 

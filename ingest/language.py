@@ -17,7 +17,7 @@ MIN_LETTERS = 3  # fewer letters than this tell no language
 @cache
 def _identifier(languages: tuple[str, ...]) -> LanguageIdentifier:
     # A private identifier: py3langid's module-level one is global state shared with others.
-    identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE)
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
     identifier.set_languages(list(languages))
     return identifier
 
