@@ -67,16 +67,22 @@ def _named_actions(
         said = list(named_codes.get(code, [])) if code else []
         stem_words = _stem_words(action.country)
         stems = {_stem(w) for w in stem_words}
-        said += [t for t in tokens if _stem(t) in stems]
+        said += [
+            t for t in tokens if any(t == stem or (len(stem) >= 5 and t.startswith(stem)) for stem in stems)
+        ]
         said += [t for t in misspellable if any(_near(t, w) for w in stem_words)]
         if said:
             found[action.id] = tuple(dict.fromkeys(said))
     return found
 
 
-def _stem(word: str) -> str:
-    """The first five letters: a country's name and its adjectives share them (tunisie, tunisien)."""
-    return word[:5]
+def _stem(name: str) -> str:
+    """What a country's name shares with its adjectives (tunisie/tunisien, jordanie/jordanienne,
+    kyrgyzstan/kyrgyz): all but its last two letters, five to six of them; short names whole.
+    Six letters keep "paragraphe" from naming Paraguay."""
+    if len(name) < 5:
+        return name
+    return name[: max(5, min(len(name) - 2, 6))]
 
 
 def _near(token: str, name: str) -> bool:

@@ -155,7 +155,10 @@ class Casebook:
         asked_length = len(question)
         question = bounded_question(question)
         turns = parse_history(list(history) if history else None)
-        language = analyse(question).language
+        # A long pasted text is in its own language; the question at its end is the user's.
+        language = analyse(
+            question if asked_length <= MAX_QUESTION_CHARS else _last_sentence(question)
+        ).language
         follow, notice = self._follow_up(question, turns, language)
         filters = self._carried_filters(filters, follow)
         if self.settings.llm and notice is None:
@@ -215,6 +218,14 @@ class Casebook:
             return self._per_action(q, scope, filters)
         if scope.actions and not filters.case_study_ids:
             filters = replace(filters, case_study_ids=(scope.actions[0].id,))
+        if q.sections and not filters.sections:  # "what did they learn": the lessons section first
+            in_section = replace(filters, sections=tuple(sorted(q.sections)))
+            passages = self.search(
+                question, k=max(k, CANDIDATE_PASSAGES), filters=in_section, language=q.language
+            )
+            answer = self.extractive.answer(q, passages)
+            if not answer.abstained:
+                return answer
         passages = self.search(question, k=max(k, CANDIDATE_PASSAGES), filters=filters, language=q.language)
         return self.extractive.answer(q, passages)
 
@@ -446,6 +457,10 @@ def bounded_question(text: str) -> str:
         tail = text[-MAX_QUESTION_CHARS:]
         text = tail.split(None, 1)[-1] if " " in tail[:100] else tail
     return text
+
+
+def _last_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s+(?=\S)", text.strip())[-1]
 
 
 def _pieces(text: str) -> Iterator[str]:

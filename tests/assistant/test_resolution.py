@@ -1,0 +1,91 @@
+"""Action resolution before retrieval, on the real library and the second synthetic set: cities,
+exonyms and adjectives in other languages, two Actions in one country, places the library lacks;
+and what the user reads: the frame in the question's language, a long pasted text's question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.service import MAX_QUESTION_CHARS, Casebook
+from assistant.settings import Settings
+
+from .conftest import CORPUS
+
+pytestmark = pytest.mark.slow  # indexes the second synthetic set with the default embedding model
+
+CORPUS_2 = CORPUS.parent / "corpus-2"
+GHANA_POLICY = "ghana-2015-2017-first-national-policy"
+GHANA_COUNSELLING = "ghana-2019-2021-standard-counselling-returning"
+
+
+@pytest.fixture(scope="module")
+def casebook(tmp_path_factory: pytest.TempPathFactory) -> Casebook:
+    home: Path = tmp_path_factory.mktemp("resolution_home")
+    casebook = Casebook(Settings(home=home, library=CORPUS, llm=None))
+    casebook.ingest([CORPUS, CORPUS_2])
+    return casebook
+
+
+def _scope(casebook: Casebook, question: str) -> list[str]:
+    return [r.action_id for r in casebook.ask(question).scope]
+
+
+def test_a_city_resolves_to_the_action_in_its_country(casebook: Casebook) -> None:
+    answer = casebook.ask("Which strategy did the immigration coordination unit based in Praia draft?")
+    assert answer.scope and answer.scope[0].action_id.startswith("cabo-verde")
+    assert "praia" in answer.scope[0].matched
+    assert answer.citations and answer.citations[0].chunk.country == "Cabo Verde"
+
+
+def test_an_exonym_in_another_language_resolves_and_the_frame_is_portuguese(casebook: Casebook) -> None:
+    answer = casebook.ask(
+        "Quais foram as lições aprendidas pela Ação sobre planos de contingência nas Filipinas?"
+    )
+    assert [r.action_id for r in answer.scope] == ["philippines-2016-2018-ready-when-crises"]
+    assert answer.language == "pt" and answer.answer.startswith("Segundo «")
+    assert answer.citations[0].chunk.section == "lessons"
+
+
+def test_an_adjective_names_the_action_and_its_criteria_come_from_metadata(casebook: Casebook) -> None:
+    answer = casebook.ask(
+        "Quels critères de bonne pratique l’Action menée avec les autorités ivoiriennes illustre-t-elle ?"
+    )
+    assert answer.mode == "metadata"
+    assert all(str(n) in answer.answer for n in (6, 9, 10))
+
+
+def test_two_actions_in_one_country_are_told_apart_by_years_and_by_topic(casebook: Casebook) -> None:
+    assert _scope(casebook, "Which criteria does the 2019-2021 Ghana Action illustrate?") == [
+        GHANA_COUNSELLING
+    ]
+    assert _scope(casebook, "What lessons did the Ghana return counselling Action draw?") == [
+        GHANA_COUNSELLING
+    ]
+    assert _scope(
+        casebook, "How many members did the technical working group on Ghana's labour migration policy have?"
+    ) == [GHANA_POLICY]
+
+
+def test_a_misspelt_country_still_resolves(casebook: Casebook) -> None:
+    scope = casebook.ask(
+        "¿Cuantos sectores abarco la evaluacion del mercado laboral en la Accion de Gahna de 2015-2017?"
+    )
+    assert [(r.action_id, r.matched[0]) for r in scope.scope] == [(GHANA_POLICY, "gahna")]
+
+
+def test_a_country_the_library_lacks_gets_the_no_action_abstention(casebook: Casebook) -> None:
+    answer = casebook.ask("What did the MIEUX Action in Costa Rica achieve?")
+    assert answer.abstained and "Costa Rica" in answer.answer
+
+
+def test_a_long_pasted_text_keeps_its_question_and_says_it_was_shortened(casebook: Casebook) -> None:
+    filler = "Ce paragraphe recopié ne pose aucune question sur les Actions. " * 80
+    question = "How many Syrian refugees did UNHCR count in Jordan in 2019?"
+    answer = casebook.ask(filler + question)
+    assert len(filler + question) > MAX_QUESTION_CHARS
+    assert answer.question.endswith(question)
+    assert answer.notice and "characters" in answer.notice
+    assert not answer.abstained and "655" in " ".join(c.chunk.text for c in answer.citations)
+    assert answer.to_json()["notice"] == answer.notice
