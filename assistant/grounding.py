@@ -3,6 +3,7 @@ question's names and years ("Dar Karamah … in 2018" needs an Action that menti
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ PREFIX = 4  # cognates share at least this many letters (questions.cognates)
 @dataclass
 class ActionText:
     text: str = ""  # folded
+    language: str = ""
     by_prefix: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def mentions(self, name: str) -> bool:
@@ -30,14 +32,16 @@ class ActionText:
 class LibraryText:
     def __init__(self, chunks: Iterable[Chunk]) -> None:
         texts: dict[str, list[str]] = defaultdict(list)
+        languages: dict[str, str] = {}
         for chunk in chunks:
             if chunk.section == ABOUT_SECTION:  # the programme's back cover is no Action
                 continue
             texts[chunk.case_study_id].append(f"{chunk.action} {chunk.country} {chunk.years} {chunk.text}")
+            languages[chunk.case_study_id] = chunk.language
         self.actions: dict[str, ActionText] = {}
         for action_id, parts in texts.items():
             folded = fold(" ".join(parts))
-            action = ActionText(folded)
+            action = ActionText(folded, languages[action_id])
             for token in set(TOKEN.findall(folded)):
                 action.by_prefix[token[:PREFIX]].add(token)
             self.actions[action_id] = action
@@ -45,13 +49,18 @@ class LibraryText:
 
     def grounded_actions(self, question: Question, ignored: frozenset[str] = frozenset()) -> list[str] | None:
         """Actions whose text holds every year and at least half the names the question gives
-        (names in `ignored` aside); None when it gives none (no constraint)."""
+        (names in `ignored` aside); None when it gives none (no constraint). An acronym is
+        asked only of the Actions written in the question's language: across languages it is
+        spelt otherwise (IOM/OIM, UNHCR/ACNUR) and its absence says nothing."""
         names = [name for name in question.names if name not in ignored]
         if not (question.years or names):
             return None
-        return [
-            action_id
-            for action_id, action in self.actions.items()
-            if all(year in action.text for year in question.years)
-            and 2 * sum(action.mentions(name) for name in names) >= len(names)
-        ]
+        acronyms = {name for name in names if re.search(rf"\b{re.escape(name.upper())}\b", question.text)}
+        grounded = []
+        for action_id, action in self.actions.items():
+            asked = names if action.language == question.language else [n for n in names if n not in acronyms]
+            if all(year in action.text for year in question.years) and 2 * sum(
+                action.mentions(name) for name in asked
+            ) >= len(asked):
+                grounded.append(action_id)
+        return grounded
