@@ -4,8 +4,9 @@
 `huggingface:<model id, folder or .gguf file>` runs the model in process with transformers on the
 installed CPU torch, wrapped by `ChatHuggingFace` (no native build). A bare path to a `.gguf` file
 goes to `ChatLlamaCpp` when the llamacpp extra is installed, else to transformers. Each
-integration is an optional extra, so the default install needs none of them. Calls run under a deadline (`llm_timeout`): a model that
-hangs or is unreachable raises `LLMError`, which the service turns into the extractive answer.
+integration is an optional extra, so the default install needs none of them. Calls run under a
+deadline (`llm_timeout`): a model that hangs or is unreachable raises `LLMError`, which the
+service turns into the extractive answer.
 """
 
 from __future__ import annotations
@@ -38,9 +39,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
     if spec.startswith(HUGGINGFACE):
         return _transformers(spec.removeprefix(HUGGINGFACE), settings)
     if spec.endswith(".gguf") or Path(spec).is_file():
-        path = Path(spec).expanduser()
-        if not path.is_file():
-            raise LLMError(f"CASEBOOK_LLM: no GGUF file at {path}")
+        path = _gguf_file(spec)
         if importlib.util.find_spec("llama_cpp") is None:
             return _transformers(str(path), settings)
         return _llama_cpp(path, settings)
@@ -56,11 +55,9 @@ def _transformers(model: str, settings: Settings) -> BaseChatModel:
             f"CASEBOOK_LLM={HUGGINGFACE}{model} needs the huggingface extra: "
             f"pip install 'casebook[huggingface]' ({error})"
         ) from error
-    path = Path(model).expanduser()
     model_kwargs: dict[str, Any] = {}
     if model.endswith(".gguf"):
-        if not path.is_file():
-            raise LLMError(f"CASEBOOK_LLM: no GGUF file at {path}")
+        path = _gguf_file(model)
         model, model_kwargs["gguf_file"] = str(path.parent), path.name
     try:
         pipeline = HuggingFacePipeline.from_model_id(
@@ -77,6 +74,13 @@ def _transformers(model: str, settings: Settings) -> BaseChatModel:
         return ChatHuggingFace(llm=pipeline, tokenizer=pipeline.pipeline.tokenizer)
     except Exception as error:  # transformers reports a missing or unreadable model as OSError/ValueError
         raise LLMError(f"could not load {model}: {_describe(error)}") from error
+
+
+def _gguf_file(spec: str) -> Path:
+    path = Path(spec).expanduser()
+    if not path.is_file():
+        raise LLMError(f"CASEBOOK_LLM: no GGUF file at {path}")
+    return path
 
 
 def _llama_cpp(path: Path, settings: Settings) -> BaseChatModel:

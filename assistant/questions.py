@@ -14,7 +14,7 @@ from ingest.language import detect_language
 from ingest.text import fold
 
 WORDS_FILE = Path(__file__).with_name("question_words.json")
-YEAR = re.compile(r"\b(19|20)\d{2}\b")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 NUMBER = re.compile(r"\d")
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # words as written, case kept
 TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # on folded text; elisions (l'unhcr) split
@@ -68,7 +68,7 @@ def analyse(text: str, language: str | None = None) -> Question:
         language=language or detect_language(text, default="en"),
         kinds=kinds,
         terms=terms,
-        years=tuple(m.group(0) for m in YEAR.finditer(text)),
+        years=tuple(YEAR.findall(text)),
         sections=frozenset(
             k for k, patterns in words.sections.items() if any(p.search(folded) for p in patterns)
         ),

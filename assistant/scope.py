@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from assistant.questions import TOKEN
+from assistant.questions import TOKEN, YEAR
 from assistant.records import ActionRecord
 from ingest.countries import cities_in, countries_in, country_code, country_names, name_index
 from ingest.taxonomy import Criterion, Taxonomy
@@ -17,7 +17,6 @@ CRITERION_NUMBER = re.compile(
     r"\b(?:criteri[ao]n?s?|criteres?|criterios?|characteristics?)\s*(?:n[o°]\.?\s*)?(\d{1,2})\b"
 )
 PARENTHESISED_NUMBER = re.compile(r"\((?:\w+\s)?(\d{1,2})\)")
-YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 MIN_TELLING_WORD = 6  # "ivoire", "marfim" name a country; "coast", "verde" could be any word
 MIN_TYPO_LENGTH = 5  # shorter words are too close to too many others to be read as misspelt names
 GENERIC_CRITERION_WORDS = frozenset(
@@ -37,30 +36,30 @@ class Scope:
 def resolve_scope(question: str, actions: list[ActionRecord], taxonomy: Taxonomy, library_text: str) -> Scope:
     folded = fold(question)
     tokens = TOKEN.findall(folded)
-    matched = _named_actions(question, tokens, actions)
+    countries = countries_in(folded)
+    matched = _named_actions(question, tokens, countries, actions)
     named = [a for a in actions if a.id in matched]
     named_codes = {country_code(a.country) for a in named}
     unknown = tuple(
         name
-        for name, code in _countries_in(folded).items()
-        if code not in named_codes and name not in library_text
+        for name, code in countries.items()
+        if len(name) > 3 and code not in named_codes and name not in library_text  # short codes aside
     )
     named, matched = _by_years(named, matched, YEAR.findall(question))
     return Scope(tuple(named), unknown, _criterion(folded, tokens, taxonomy), matched)
 
 
 def _named_actions(
-    question: str, tokens: list[str], actions: list[ActionRecord]
+    question: str, tokens: list[str], countries: dict[str, str], actions: list[ActionRecord]
 ) -> dict[str, tuple[str, ...]]:
     """Actions whose country the question names, by the words that name it: the country in any
     language, its adjective (Tunisian, ivoirienne), a near spelling of it (Gahna), or a city."""
     named_codes: dict[str, list[str]] = {}
-    for source in (countries_in(fold(question)), cities_in(question)):
+    for source in (countries, cities_in(question)):
         for name, place_code in source.items():
             named_codes.setdefault(place_code, []).append(name)
-    countries = name_index()
     # A word that is itself a country's name is no misspelling of another (Gambia is no Zambia).
-    misspellable = [t for t in tokens if len(t) >= MIN_TYPO_LENGTH and t not in countries]
+    misspellable = [t for t in tokens if len(t) >= MIN_TYPO_LENGTH and t not in name_index()]
     found: dict[str, tuple[str, ...]] = {}
     for action in actions:
         code = country_code(action.country)
@@ -126,11 +125,6 @@ def _stem_words(country: str) -> frozenset[str]:
     single = {n for n in names if len(words(n)) == 1}
     telling = {max(words(n), key=len) for n in names if len(words(n)) > 1}
     return frozenset(single | {w for w in telling if len(w) >= MIN_TELLING_WORD})
-
-
-def _countries_in(folded: str) -> dict[str, str]:
-    """Country names (any language) that occur as whole words in the text, short codes aside."""
-    return {name: code for name, code in countries_in(folded).items() if len(name) > 3}
 
 
 def _criterion(folded: str, tokens: list[str], taxonomy: Taxonomy) -> int | None:

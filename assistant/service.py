@@ -185,7 +185,7 @@ class Casebook:
     ) -> Answer:
         """The extractive (or metadata) answer to a question that needs no conversation."""
         q = analyse(question, language)
-        scope = self._scope(question, filters, q)
+        scope = self._scope(q, filters)
         answer = self._answer_in_scope(q, scope, k, filters)
         resolved = [ResolvedAction(a.id, scope.matched.get(a.id, ())) for a in scope.actions]
         return replace(answer, scope=resolved)
@@ -281,14 +281,14 @@ class Casebook:
         follow = resolver.resolve(condensed, turns)
         return replace(follow, question=question), None
 
-    def _scope(self, question: str, filters: SearchFilters | None, q: Question | None = None) -> Scope:
+    def _scope(self, q: Question, filters: SearchFilters | None) -> Scope:
         """What the question names; a follow-up's carried Actions (a case_study_ids filter) count as named."""
         actions = self.actions()
-        scope = resolve_scope(question, actions, self.library.taxonomy, self.library_text())
+        scope = resolve_scope(q.text, actions, self.library.taxonomy, self.library_text())
         if not scope.actions and filters and filters.case_study_ids:
             carried = tuple(a for a in actions if a.id in filters.case_study_ids)
             scope = replace(scope, actions=carried, matched={a.id: () for a in carried})
-        return self._one_per_country(q or analyse(question), scope)
+        return self._one_per_country(q, scope)
 
     def _one_per_country(self, q: Question, scope: Scope) -> Scope:
         """Of several Actions in one country that the question does not tell apart (by years,
@@ -314,9 +314,12 @@ class Casebook:
     def _not_grounding(self, q: Question) -> frozenset[str]:
         """Names of the question that say nothing about which Action holds the answer: glossary
         acronyms (written differently in each language: PON, SOP, POS) and cities."""
-        taxonomy = self.library.taxonomy
-        acronyms = {fold(a) for entry in taxonomy.acronyms for a in entry.all_acronyms()}
+        acronyms = self._glossary_acronyms
         return frozenset(n for n in q.names if n in acronyms or cities_in(n.title()))
+
+    @cached_property
+    def _glossary_acronyms(self) -> frozenset[str]:
+        return frozenset(fold(a) for entry in self.library.taxonomy.acronyms for a in entry.all_acronyms())
 
     def _carried_filters(self, filters: SearchFilters | None, follow: FollowUp) -> SearchFilters | None:
         if follow.action_ids and not (filters and filters.case_study_ids):
@@ -334,7 +337,7 @@ class Casebook:
     ) -> Generator[str, None, Answer]:
         """Checked sentences from the model as they come; returns the final Answer."""
         q = analyse(query, language)
-        scope = self._scope(query, filters, q)
+        scope = self._scope(q, filters)
         if (scope.unknown_countries and not scope.actions) or self.metadata.answer(q, scope, self.actions()):
             answer = replace(self._answer_standalone(query, k, filters, language), question=question)
             yield from _pieces(answer.answer)
