@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.answers import Answer, Citation
 from assistant.messages import message
-from assistant.questions import Question, term_overlap
+from assistant.questions import YEAR, Question, term_overlap
 from ingest.countries import countries_in, country_code
 from ingest.models import SECTION_KEYS, Chunk
 from vectorstore.hybrid import ScoredChunk
@@ -28,14 +28,16 @@ MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|"
     "décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
-    "noviembre|diciembre"
+    "noviembre|diciembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro"
 )
 UNITS_OF_TIME = (
-    "days?|weeks?|months?|years?|jours?|semaines?|mois|ans|années|annees|d[ií]as|semanas?|meses|años|anos"
+    "days?|weeks?|months?|years?|jours?|semaines?|mois|ans|années|annees|d[ií]as|semanas?|meses|años|anos|"
+    "horas?|hours?|heures?"
 )
 NUMBER_WORDS = (
     "two|three|four|five|six|seven|eight|nine|ten|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|"
-    "dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez"
+    "dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|"
+    "dois|duas|três|quatro|sete|oito|nove|dez"
 )
 SHAPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "count": re.compile(rf"\b\d[\d  .,]*\b(?!\s*[-–]\s*\d{{4}})|(?i:\b({NUMBER_WORDS})\b)"),
@@ -59,6 +61,8 @@ def _matches(pattern: re.Pattern[str]) -> Callable[[str, Chunk], bool]:
     return lambda sentence, _chunk: pattern.search(sentence) is not None
 
 
+# Kinds whose answer a pattern recognises for sure; places, names and countries are only guessed.
+EXACT_SHAPES = frozenset({"count", "duration", "when", "money"})
 # A question for a duration wants a duration, not any figure ("how long, on average?").
 NARROWER = {"duration": "count", "money": "count", "country": "where"}
 ANSWER_SHAPES: dict[str, Callable[[str, Chunk], bool]] = {
@@ -101,7 +105,7 @@ class ExtractiveAnswerer:
         self.config = config
 
     def answer(self, question: Question, passages: Sequence[ScoredChunk]) -> Answer:
-        ranked = self.rank_sentences(question, passages)
+        ranked = [s for s in self.rank_sentences(question, passages) if holds_answer(question, s)]
         if not ranked or not self.is_evidence(question, ranked[0]):
             return self.abstain(question, passages)
         chosen = self._choose(ranked)
@@ -128,12 +132,13 @@ class ExtractiveAnswerer:
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
     def is_evidence(self, question: Question, sentence: ScoredSentence, relaxed: bool = False) -> bool:
-        """Whether a sentence scores high enough to answer rather than abstain; `relaxed` applies
-        the lower (cross-language) bar whatever the languages."""
+        """Whether a sentence answers rather than abstain: it holds the kind of fact asked
+        (`holds_answer`) and scores high enough; `relaxed` applies the lower (cross-language)
+        bar whatever the languages."""
         c = self.config
         same_language = sentence.chunk.language == question.language
         bar = c.threshold_cross if relaxed or not same_language else c.threshold
-        return sentence.score >= min(bar, c.threshold)
+        return holds_answer(question, sentence) and sentence.score >= min(bar, c.threshold)
 
     def abstain(self, question: Question, passages: Sequence[ScoredChunk]) -> Answer:
         nearest = [Citation(i + 1, hit.chunk, "") for i, hit in enumerate(passages[:3])]
@@ -170,6 +175,18 @@ class ExtractiveAnswerer:
             if all(sentence.text != c.text for c in chosen):
                 chosen.append(sentence)
         return chosen
+
+
+def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
+    """Whether the sentence can answer at all, whatever its similarity: when the question asks
+    for a figure, a date, a duration or an amount (kinds whose shape is unmistakable), it holds
+    one of them; and it holds every year the question asks about other than the first and last
+    of its Action's own years ("in 2020": a sentence about 2021 does not answer it)."""
+    strict = frozenset(k for k in question.kinds if k in EXACT_SHAPES)
+    if strict and _shape_match(replace(question, kinds=strict), sentence.text, sentence.chunk) < 0:
+        return False
+    span = set(YEAR.findall(sentence.chunk.years))
+    return all(year in sentence.text for year in question.years if year not in span)
 
 
 def _shape_match(question: Question, sentence: str, chunk: Chunk) -> float:

@@ -89,3 +89,17 @@ def test_a_long_pasted_text_keeps_its_question_and_says_it_was_shortened(caseboo
     assert answer.notice and "characters" in answer.notice
     assert not answer.abstained and "655" in " ".join(c.chunk.text for c in answer.citations)
     assert answer.to_json()["notice"] == answer.notice
+
+
+def test_a_near_miss_asking_for_an_amount_the_text_does_not_give_is_abstained(casebook: Casebook) -> None:
+    answer = casebook.ask(
+        "Qual foi o orçamento total da Ação do MIEUX sobre a estratégia nacional de imigração em Cabo Verde?"
+    )
+    assert answer.abstained and answer.language == "pt"
+
+
+def test_a_figure_for_a_year_the_text_does_not_cover_is_abstained(casebook: Casebook) -> None:
+    answer = casebook.ask(
+        "How many returnees received counselling in 2020 under the Ghana return counselling Action?"
+    )
+    assert answer.abstained
