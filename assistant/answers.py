@@ -42,6 +42,7 @@ class Answer:
     notice: str | None = None  # e.g. why the language model's answer was replaced
     unsupported: list[str] = field(default_factory=list)  # model sentences dropped by the check
     scope: list[ResolvedAction] = field(default_factory=list)  # the Actions the question named
+    unanswered_parts: list[str] = field(default_factory=list)  # parts of the question no passage answers
 
     def to_json(self) -> dict:
         data = {
@@ -52,6 +53,7 @@ class Answer:
             "language": self.language,
             "citations": [c.to_json() for c in self.citations],
             "scope": [r.to_json() for r in self.scope],
+            "unanswered_parts": self.unanswered_parts,
         }
         if self.nearest:
             data["nearest"] = [c.to_json() for c in self.nearest]

@@ -18,7 +18,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.answers import Answer, Citation
-from assistant.messages import message
+from assistant.messages import join_list, message
 from assistant.questions import YEAR, Question, term_overlap
 from ingest.countries import countries_in, country_code
 from ingest.models import SECTION_KEYS, Chunk
@@ -108,8 +108,43 @@ class ExtractiveAnswerer:
         ranked = [s for s in self.rank_sentences(question, passages) if holds_answer(question, s)]
         if not ranked or not self.is_evidence(question, ranked[0]):
             return self.abstain(question, passages)
-        chosen = self._choose(ranked)
-        return compose_answer(question, chosen, mode="extractive")
+        parts = question.part_questions()
+        if not parts:
+            return compose_answer(question, self._choose(ranked), mode="extractive")
+        return self._answer_parts(question, parts, ranked)
+
+    def _answer_parts(
+        self, question: Question, parts: list[Question], ranked: list[ScoredSentence]
+    ) -> Answer:
+        """A question that joins several ("When…, and how many…?"): each part's best sentence of
+        the kind it asks for, then the other close sentences; the parts no sentence answers are
+        said so. Once one part is answered clearly, the others (about the same subject) need only
+        the lower bar."""
+        best = {part.text: next((s for s in ranked if holds_answer(part, s)), None) for part in parts}
+        clear = any(
+            s is not None and self.is_evidence(part, s) for part, s in zip(parts, best.values(), strict=True)
+        )
+        answered = [
+            s
+            for part, s in zip(parts, best.values(), strict=True)
+            if s is not None and self.is_evidence(part, s, relaxed=clear)
+        ]
+        unanswered = [part.text for part, s in zip(parts, best.values(), strict=True) if s not in answered]
+        chosen: list[ScoredSentence] = []
+        for sentence in [*answered, *self._choose(ranked)]:
+            if len(chosen) < self.config.max_sentences + len(parts) - 1 and all(
+                sentence.text != c.text for c in chosen
+            ):
+                chosen.append(sentence)
+        answer = compose_answer(question, chosen, mode="extractive")
+        if not unanswered:
+            return answer
+        said = message(
+            "parts_unanswered",
+            question.language,
+            parts=join_list([f"“{p}”" for p in unanswered], question.language),
+        )
+        return replace(answer, answer=f"{answer.answer}\n{said}", unanswered_parts=unanswered)
 
     def rank_sentences(self, question: Question, passages: Sequence[ScoredChunk]) -> list[ScoredSentence]:
         # Notes, criteria lists and back covers are cited by other paths; they answer nothing.

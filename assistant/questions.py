@@ -27,6 +27,7 @@ class QuestionWords:
     stopwords: frozenset[str]
     generic_names: frozenset[str]  # capitalised words that name no particular thing (EU, Ministry)
     list_frames: list[re.Pattern[str]]  # "which Actions deal with", "in which countries"
+    part_joints: list[re.Pattern[str]]  # ", and how many": where one question joins another
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +42,13 @@ def question_words() -> QuestionWords:
     frames = [
         re.compile(p) for lang, patterns in data["list_frames"].items() if lang != "_about" for p in patterns
     ]
-    return QuestionWords(kinds, sections, stopwords, frozenset(data["generic_names"]), frames)
+    joints = [
+        re.compile(p, re.IGNORECASE)
+        for lang, patterns in data["part_joints"].items()
+        if lang != "_about"
+        for p in patterns
+    ]
+    return QuestionWords(kinds, sections, stopwords, frozenset(data["generic_names"]), frames, joints)
 
 
 @dataclass(frozen=True)
@@ -53,15 +60,21 @@ class Question:
     years: tuple[str, ...]
     sections: frozenset[str]  # sections the question is about ("what did they learn" -> lessons)
     names: tuple[str, ...]  # proper names, folded: "dar karamah", "unhcr" (not countries)
+    parts: tuple[str, ...] = ()  # the questions a multi-part question joins, as written; () if one
 
     def wants(self, kind: str) -> bool:
         return kind in self.kinds
+
+    def part_questions(self) -> list[Question]:
+        """Each part as a question of its own kinds, otherwise this question (its subject, years
+        and names are shared: "and when?" asks about what the first part named)."""
+        return [replace(self, text=part, kinds=_kinds(fold(part)), parts=()) for part in self.parts]
 
 
 def analyse(text: str, language: str | None = None) -> Question:
     folded = fold(text)
     words = question_words()
-    kinds = frozenset(k for k, patterns in words.kinds.items() if any(p.search(folded) for p in patterns))
+    kinds = _kinds(folded)
     terms = tuple(t for t in TOKEN.findall(folded) if t not in words.stopwords and len(t) > 2)
     return Question(
         text=text,
@@ -73,7 +86,22 @@ def analyse(text: str, language: str | None = None) -> Question:
             k for k, patterns in words.sections.items() if any(p.search(folded) for p in patterns)
         ),
         names=_names(text, words),
+        parts=_parts(text, words),
     )
+
+
+def _kinds(folded: str) -> frozenset[str]:
+    return frozenset(
+        k for k, patterns in question_words().kinds.items() if any(p.search(folded) for p in patterns)
+    )
+
+
+def _parts(text: str, words: QuestionWords) -> tuple[str, ...]:
+    """The questions joined in `text` ("When did X, and how many Y?"), or () for one question."""
+    parts = [text]
+    for joint in words.part_joints:
+        parts = [piece.strip() for part in parts for piece in joint.split(part) if piece.strip()]
+    return tuple(parts) if len(parts) > 1 else ()
 
 
 def listing_topic(question: Question) -> Question:

@@ -119,12 +119,27 @@ def _within(year: str, span: str) -> bool:
 def _stem_words(country: str) -> frozenset[str]:
     """Words that name the country alone, in every language: its one-word names (Jordanie,
     Gana), and the telling word of a longer name (ivoire, marfim), so that an adjective built
-    on them (jordanien, ivoirienne) names it too."""
+    on them (jordanien, ivoirienne) names it too. A word in the names of several countries
+    (republic, islands, kingdom) tells none of them."""
     code = country_code(country)
     names = {fold(country)} | ({fold(name) for name in country_names(code)} if code else set())
     single = {n for n in names if len(words(n)) == 1}
-    telling = {max(words(n), key=len) for n in names if len(words(n)) > 1}
+    telling = {
+        max(unshared, key=len)
+        for n in names
+        if len(words(n)) > 1 and (unshared := [w for w in words(n) if w not in _shared_name_words()])
+    }
     return frozenset(single | {w for w in telling if len(w) >= MIN_TELLING_WORD})
+
+
+@lru_cache(maxsize=1)
+def _shared_name_words() -> frozenset[str]:
+    """Words found in the names of more than one country."""
+    owners: dict[str, set[str]] = {}
+    for name, code in name_index().items():
+        for word in words(name):
+            owners.setdefault(word, set()).add(code)
+    return frozenset(word for word, codes in owners.items() if len(codes) > 1)
 
 
 def _criterion(folded: str, tokens: list[str], taxonomy: Taxonomy) -> int | None:

@@ -103,3 +103,22 @@ def test_a_figure_for_a_year_the_text_does_not_cover_is_abstained(casebook: Case
         "How many returnees received counselling in 2020 under the Ghana return counselling Action?"
     )
     assert answer.abstained
+
+
+def test_a_multi_part_question_with_one_part_missing_says_which(casebook: Casebook) -> None:
+    answer = casebook.ask(
+        "When did Cabinet approve Ghana’s National Labour Migration Policy, and how much did its implementation cost?"
+    )
+    assert not answer.abstained and "12 October 2017" in " ".join(c.chunk.text for c in answer.citations)
+    assert answer.unanswered_parts == ["how much did its implementation cost?"]
+    assert answer.answer.endswith("The library does not say: “how much did its implementation cost?”.")
+    assert answer.to_json()["unanswered_parts"] == answer.unanswered_parts
+
+
+def test_every_part_of_a_multi_part_question_is_answered_from_a_cited_passage(casebook: Casebook) -> None:
+    answer = casebook.ask(
+        "When did Cabinet approve Ghana’s National Labour Migration Policy, and how many actions does its "
+        "implementation plan contain?"
+    )
+    cited = " ".join(c.chunk.text for c in answer.citations)
+    assert answer.unanswered_parts == [] and "12 October 2017" in cited and "41 actions" in cited
