@@ -43,6 +43,7 @@ class Answer:
     unsupported: list[str] = field(default_factory=list)  # model sentences dropped by the check
     scope: list[ResolvedAction] = field(default_factory=list)  # the Actions the question named
     unanswered_parts: list[str] = field(default_factory=list)  # parts of the question no passage answers
+    short_answer: str | None = None  # the fact asked for, in the question's language (None: an explanation)
 
     def to_json(self) -> dict:
         data = {
@@ -54,6 +55,7 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "scope": [r.to_json() for r in self.scope],
             "unanswered_parts": self.unanswered_parts,
+            "short_answer": self.short_answer,
         }
         if self.nearest:
             data["nearest"] = [c.to_json() for c in self.nearest]

@@ -23,6 +23,7 @@ from assistant.questions import Question, analyse, listing_topic
 from assistant.records import ActionRecord
 from assistant.scope import Scope, resolve_scope
 from assistant.settings import Settings
+from assistant.short_answers import lead_with_fact
 from ingest.countries import cities_in, country_code
 from ingest.models import Chunk
 from ingest.text import fold
@@ -187,6 +188,8 @@ class Casebook:
         q = analyse(question, language)
         scope = self._scope(q, filters)
         answer = self._answer_in_scope(q, scope, k, filters)
+        if answer.mode == "extractive":
+            answer = lead_with_fact(q, answer, self.library.taxonomy)
         resolved = [ResolvedAction(a.id, scope.matched.get(a.id, ())) for a in scope.actions]
         return replace(answer, scope=resolved)
 

@@ -122,3 +122,11 @@ def test_every_part_of_a_multi_part_question_is_answered_from_a_cited_passage(ca
     )
     cited = " ".join(c.chunk.text for c in answer.citations)
     assert answer.unanswered_parts == [] and "12 October 2017" in cited and "41 actions" in cited
+
+
+def test_an_english_question_about_a_french_case_reads_the_fact_first_in_english(casebook: Casebook) -> None:
+    answer = casebook.ask("How many Syrian refugees did UNHCR count in Jordan in 2019?")
+    assert answer.short_answer == "655,000"
+    assert answer.answer.startswith("655,000\n") and "655 000" in answer.citations[0].quote
+    assert answer.to_json()["short_answer"] == "655,000"
+    assert casebook.ask("Quelles leçons l’Action en Jordanie a-t-elle tirées ?").short_answer is None
