@@ -8,7 +8,11 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.chroma_server import ChromaServer
+
+pytestmark = pytest.mark.slow  # kills and repairs real ingests: about a minute
 
 BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "fault_ingest.py"
 
