@@ -205,7 +205,7 @@ class Casebook:
         answer = self.metadata.answer(q, scope, actions)
         if answer is not None:
             return answer
-        grounded = self.grounding().grounded_actions(q, self._not_grounding(q))
+        grounded = self.grounding().grounded_actions(q, self._glossary_acronyms, self._cities_named(q))
         if grounded is not None:
             named = tuple(a for a in scope.actions if a.id in grounded)
             if not grounded or (scope.actions and not named):
@@ -314,14 +314,15 @@ class Casebook:
         chosen = tuple(a for a in scope.actions if kept[a.country] is a)
         return replace(scope, actions=chosen, matched={a.id: scope.matched.get(a.id, ()) for a in chosen})
 
-    def _not_grounding(self, q: Question) -> frozenset[str]:
-        """Names of the question that say nothing about which Action holds the answer: glossary
-        acronyms (written differently in each language: PON, SOP, POS) and cities."""
-        acronyms = self._glossary_acronyms
-        return frozenset(n for n in q.names if n in acronyms or cities_in(n.title()))
+    @staticmethod
+    def _cities_named(q: Question) -> dict[str, str]:
+        """The question's names that are cities, with their country's code (Batoumi -> GE)."""
+        return {name: code for name in q.names for code in cities_in(name.title()).values()}
 
     @cached_property
     def _glossary_acronyms(self) -> frozenset[str]:
+        """Acronyms that say nothing about which Action holds the answer: written differently in
+        each language (PON, SOP, POS), they are never asked of an Action's text."""
         return frozenset(fold(a) for entry in self.library.taxonomy.acronyms for a in entry.all_acronyms())
 
     def _carried_filters(self, filters: SearchFilters | None, follow: FollowUp) -> SearchFilters | None:

@@ -21,7 +21,7 @@ from babel import Locale
 from ingest.language import LANGUAGES
 from ingest.text import fold, words
 
-CITY_POPULATION = 250_000
+CITY_POPULATION = 100_000
 MIN_CITY_NAME = 4  # shorter city names are too often ordinary words or abbreviations
 _LATIN = re.compile(r"^[a-z0-9 '\-.]+$")
 
