@@ -10,7 +10,6 @@ import functools
 import inspect
 import io
 import logging
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from tqdm import tqdm
 from assistant.access import credentials
 from assistant.answers import Answer, passage_json
 from assistant.chat_stream import stream_turn
+from assistant.downloads import Downloads
 from assistant.lessons import DEFAULT_SECTIONS, build_filters, search_lessons, to_csv, to_markdown
 from assistant.library_view import ACTION_COLUMNS, REPORT_COLUMNS, action_rows, report_rows
 from assistant.matrix import matrix_png
@@ -92,7 +92,7 @@ def shown_to_user(handler: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-def build(casebook: Casebook) -> gr.Blocks:
+def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
     settings = casebook.settings
     taxonomy = casebook.library.taxonomy
     rules = UploadRules(tuple(s.lower() for s in settings.allowed_types), settings.max_upload_mb << 20)
@@ -148,13 +148,14 @@ def build(casebook: Casebook) -> gr.Blocks:
         year_to: float | None,
         sections: list[str],
         language: str | None,
+        request: gr.Request,
     ) -> tuple[str, str | None, str | None]:
         if not query.strip():
             raise gr.Error("Type what the lessons should be about.")
         years = (int(year_from) if year_from else None, int(year_to) if year_to else None)
         filters = build_filters(criteria, theme, country, years, sections, language)
         groups = search_lessons(casebook, query, filters)
-        folder = Path(tempfile.mkdtemp(prefix="casebook-lessons-"))
+        folder = downloads.fresh_folder(request.session_hash, "lessons")
         csv_path, md_path = folder / "lessons.csv", folder / "lessons.md"
         csv_path.write_text(to_csv(groups, taxonomy, UI_LANG), encoding="utf-8")
         md_path.write_text(to_markdown(groups, query, taxonomy, UI_LANG), encoding="utf-8")
@@ -212,6 +213,9 @@ def build(casebook: Casebook) -> gr.Blocks:
         """The indexed case studies as JSON."""
         return [{**a.to_json(), "chunks": a.chunks} for a in casebook.actions()]
 
+    def end_session(request: gr.Request) -> None:
+        downloads.end_session(request.session_hash)
+
     # ---- quiz --------------------------------------------------------------------------
 
     @shown_to_user
@@ -225,9 +229,10 @@ def build(casebook: Casebook) -> gr.Blocks:
         language: str | None,
         seed: float | None,
         fmt: str,
+        request: gr.Request,
     ) -> tuple[str, str]:
         try:
-            request = QuizRequest(
+            wanted = QuizRequest(
                 action_ids=tuple(action_ids or ()),
                 criteria=tuple(criteria or ()),
                 theme=theme or None,
@@ -237,17 +242,18 @@ def build(casebook: Casebook) -> gr.Blocks:
                 language=language or None,
                 seed=None if seed is None else int(seed),
             )
-            items = build_quiz(casebook, request)
+            items = build_quiz(casebook, wanted)
         except QuizError as error:
             raise gr.Error(str(error)) from error
         text = export_quiz(items, fmt)
-        path = Path(tempfile.mkdtemp(prefix="casebook-quiz-")) / f"quiz{QUIZ_FORMATS[fmt]}"
+        path = downloads.fresh_folder(request.session_hash, "quiz") / f"quiz{QUIZ_FORMATS[fmt]}"
         path.write_text(text, encoding="utf-8")
         return export_quiz(items, "md"), str(path)
 
     # ---- layout ------------------------------------------------------------------------
 
-    with gr.Blocks(title="Casebook", analytics_enabled=False) as demo:
+    # Gradio keeps a copy of every file it serves: copies older than an hour go, checked hourly.
+    with gr.Blocks(title="Casebook", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         gr.Markdown("# Casebook\nQuestions and lessons learnt from the case-study library, with citations.")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
@@ -397,6 +403,7 @@ def build(casebook: Casebook) -> gr.Blocks:
                 )
 
         demo.load(library_state, outputs=library_outputs, api_visibility="private")
+        demo.unload(end_session)
         gr.api(ask_api, api_name="ask")
         gr.api(search_api, api_name="search")
         gr.api(actions_api, api_name="actions")
@@ -426,7 +433,8 @@ def main() -> None:
         casebook = prepare(settings)
     except StoreUnavailableError as error:
         raise SystemExit(f"casebook: {error}") from error
-    demo = build(casebook)
+    downloads = Downloads()
+    demo = build(casebook, downloads)
     demo.queue(default_concurrency_limit=settings.concurrency)
     demo.launch(
         server_name=settings.host,
@@ -436,8 +444,9 @@ def main() -> None:
         footer_links=["api"],
         css=CSS,
         head=HEAD,
-        allowed_paths=[tempfile.gettempdir()],
+        allowed_paths=[str(downloads.root)],  # its own exports, nothing else of the machine's
     )
+    downloads.close()
 
 
 if __name__ == "__main__":

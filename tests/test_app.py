@@ -10,7 +10,9 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -140,6 +142,18 @@ def test_api_lessons_returns_grouped_html_and_exports(client) -> None:
     assert "lesson-group" in html
     assert Path(csv_path).read_text(encoding="utf-8").startswith("action,country,years")
     assert Path(md_path).read_text(encoding="utf-8").startswith("# Lessons learnt: formation")
+
+
+def test_a_file_elsewhere_in_the_temp_folder_is_refused(client, app_url: str) -> None:
+    client.predict("formation", [10], None, [], None, None, ["lessons"], "", api_name="/lessons")
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as secret:
+        secret.write("not for the web")
+    try:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{app_url}gradio_api/file={secret.name}", timeout=10)
+        assert refused.value.code in {403, 404}
+    finally:
+        os.unlink(secret.name)
 
 
 def test_api_ingest_rejects_a_disallowed_type_and_keeps_the_library(client, tmp_path: Path) -> None:
