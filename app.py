@@ -264,7 +264,7 @@ def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
                         question = gr.Textbox(
                             elem_id="question",
                             label="Question",
-                            placeholder="Ask in French, English or Spanish",
+                            placeholder="Ask in French, English, Spanish or Portuguese",
                         )
                         with gr.Row():
                             ask_button = gr.Button("Ask", variant="primary", elem_id="ask-button")

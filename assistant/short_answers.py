@@ -51,6 +51,7 @@ CURRENCIES = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "$": "U
 COUNTED = re.compile(
     r"\b(?:how many|number of|combien d[e']\s*|nombre d[e']\s*|cuant[oa]s|numero de|quant[oa]s|numero de)\s*([a-z]{3,})"
 )
+FRAME_ACRONYMS = frozenset({"MIEUX", "EU", "UE"})  # the programme and the Union frame every answer
 ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]s?\b")
 # Kinds in the order their fact is looked for: the narrower first ("how long" is also a figure).
 ORDER = ("duration", "money", "when", "count", "country", "who", "where")
@@ -198,19 +199,18 @@ def _country(sentence: str, own_country: str, language: str) -> str | None:
 
 
 def _organisation(sentence: str, language: str, taxonomy: Taxonomy) -> str | None:
-    for acronym in ACRONYM.findall(sentence):
-        if acronym in {"MIEUX", "EU", "UE"}:
-            continue  # the programme and the Union are the frame, not the answer
-        for entry in taxonomy.acronyms:
-            if acronym in entry.all_acronyms():
-                local = entry.acronyms.get(language, (acronym,))[0]
-                return (
-                    f"{local} ({entry.expansions.get(language, '')})"
-                    if entry.expansions.get(language)
-                    else local
-                )
-        return acronym
-    return None
+    """The one organisation the sentence names by an acronym (with its full form when the
+    glossary has it); None when it names several: which one answers is not for a pattern to say."""
+    named = list(dict.fromkeys(a for a in ACRONYM.findall(sentence) if a not in FRAME_ACRONYMS))
+    if len(named) != 1:
+        return None
+    acronym = named[0]
+    for entry in taxonomy.acronyms:
+        if acronym in entry.all_acronyms():
+            local = entry.acronyms.get(language, (acronym,))[0]
+            expansion = entry.expansions.get(language)
+            return f"{local} ({expansion})" if expansion else local
+    return acronym
 
 
 def _place(sentence: str) -> str | None:

@@ -54,3 +54,8 @@ def test_a_glossary_acronym_comes_with_its_full_form_in_the_question_language() 
 
 def test_a_question_asking_for_an_explanation_has_no_short_answer() -> None:
     assert _fact("What lessons were learnt about political will?", "Political will matters.", "en") is None
+
+
+def test_a_sentence_naming_several_organisations_gives_no_short_answer() -> None:
+    sentence = "One shelter is run by the State, the other by the JWU, an NGO funded by the State."
+    assert _fact("Which organisation runs the shelter?", sentence, "en") is None
