@@ -110,9 +110,18 @@ class CasebookRetriever(BaseRetriever):
     language: str | None = None
 
     def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+        self,
+        query: str,
+        *,
+        run_manager: CallbackManagerForRetrieverRun,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        language: str | None = None,
     ) -> list[Document]:
-        results = self.searcher.search(query, self.k, self.filters, self.language)
+        """`k`, `filters` and `language` given to `invoke` win over the retriever's own."""
+        results = self.searcher.search(
+            query, k or self.k, filters if filters is not None else self.filters, language or self.language
+        )
         return [to_document(result) for result in results]
 
 
