@@ -55,13 +55,40 @@ class Fact:
     number: int | None = None  # the criterion's number, for criterion facts
 
     def with_value(self, replacement: str) -> str:
-        """The sentence with the value replaced (a blank for a cloze, another value for a false statement)."""
-        return self.sentence[: self.start] + replacement + self.sentence[self.end :]
+        """The sentence with the value replaced (a blank for a cloze, another value for a false
+        statement); in French the article or preposition before it follows the new word (la
+        Belgique -> l’Italie, de France -> d’Espagne)."""
+        before = self.sentence[: self.start]
+        if self.chunk.language == "fr" and replacement[:1].isalpha():
+            before = french_article(before, replacement)
+        return before + replacement + self.sentence[self.end :]
 
     @property
     def key(self) -> tuple[str, str, str]:
         """Identity of the fact: no two items of a quiz share one."""
         return (self.chunk.case_study_id, self.type, normalise(self.value))
+
+
+_ELIDED = re.compile(r"(?<!\w)([lLdD])[’']$")
+_CONTRACTED = re.compile(r"(?<!\w)(de|à) $", re.IGNORECASE)
+_ELIDABLE = re.compile(r"(?<!\w)(la|le|La|Le|de|De) $")
+
+
+def french_article(before: str, word: str) -> str:
+    """`before` ending with the article or preposition that `word` takes: elided before a vowel
+    or a mute h (l’, d’), whole before a consonant (de; la for a word ending in -e, else le: the
+    usual gender of country names, Belgique/Liban)."""
+    vowel = fold(word[:1]) in "aeiouyh"
+    if vowel and (match := _ELIDABLE.search(before)):
+        return before[: match.start()] + match.group(1)[0] + "’"
+    if not vowel and (match := _ELIDED.search(before)):
+        letter = match.group(1)
+        whole = ("de" if letter in "dD" else "la" if fold(word).endswith("e") else "le") + " "
+        head = before[: match.start()]
+        if whole == "le " and (contracted := _CONTRACTED.search(head)):  # de le -> du, à le -> au
+            return head[: contracted.start()] + ("du " if contracted.group(1).lower() == "de" else "au ")
+        return head + (whole.capitalize() if letter.isupper() else whole)
+    return before
 
 
 def normalise(value: str) -> str:

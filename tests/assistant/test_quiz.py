@@ -389,3 +389,17 @@ def test_cli_quiz_reports_an_unknown_action_in_one_line(
     _cli_env(monkeypatch, casebook_home)
     assert main(["quiz", "--action", "nowhere"]) == 2
     assert capsys.readouterr().err.startswith("casebook: unknown Action id nowhere")
+
+
+def test_a_french_article_follows_the_country_put_in_its_place() -> None:
+    from assistant.quiz_facts import french_article
+
+    def put(before: str, word: str) -> str:
+        return french_article(before, word) + word
+
+    assert put("une visite d’étude dans la ", "Italie") == "une visite d’étude dans l’Italie"
+    assert put("la délégation de ", "Espagne") == "la délégation d’Espagne"
+    assert put("avec le soutien de la ", "UE") == "avec le soutien de l’UE"
+    assert put("au sein de l’", "Liban") == "au sein du Liban"
+    assert put("une visite d’", "Belgique") == "une visite de Belgique"
+    assert put("dans la ", "_____") == "dans la _____"
