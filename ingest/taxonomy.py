@@ -142,8 +142,11 @@ class Taxonomy:
         """(section key, language) when `line` is a section heading, else None.
 
         A heading spelt the same in several languages ("Impact") gives the first listed;
-        `heading_languages` tells all of them.
+        `heading_languages` tells all of them. A heading is printed with a capital: a line
+        "context" is the end of a wrapped sentence ("…innovative in their / context").
         """
+        if not line.strip()[:1].isupper():
+            return None
         found = self._headings.get(fold(line).rstrip(" :."))
         return (found[0], found[1][0]) if found else None
 

@@ -172,3 +172,11 @@ def test_several_case_studies_in_one_file_are_split(taxonomy: Taxonomy) -> None:
 def test_file_without_country_years_line_raises_no_case_study(taxonomy: Taxonomy) -> None:
     with pytest.raises(NoCaseStudyError, match=r"notes\.txt"):
         parse_document(RawDocument("notes.txt", ["Just some notes\nwithout a case study."]), taxonomy)
+
+
+def test_a_criteria_marker_wrapped_over_two_lines_keeps_its_whole_sentence(taxonomy: Taxonomy) -> None:
+    kyrgyzstan = load_file(
+        SYNTHETIC / "en_kyrgyzstan_2017-2019_diaspora_engagement_strategy.txt", taxonomy
+    ).case_studies[0]
+    # The marker's second line is "context": a word, not the "Context" section heading.
+    assert "2 Actions should be innovative in their context" in kyrgyzstan.section_text(CRITERIA_SECTION)
