@@ -140,7 +140,8 @@ def _in_sections(fact: Fact, sections: Sequence[str]) -> bool:
 
 
 def _turns(facts: Sequence[Fact], request: QuizRequest, rng: random.Random) -> list[Fact]:
-    """Facts in the order they are tried: types take turns; facts naming the Action's own
+    """Facts in the order they are tried: Actions take turns, and within an Action types take
+    turns (a quiz of n questions over n Actions asks about each); facts naming the Action's own
     country (easy to guess) come last; criteria asked for come first among criteria."""
     groups: dict[str, list[Fact]] = defaultdict(list)
     easy: list[Fact] = []
@@ -158,7 +159,16 @@ def _turns(facts: Sequence[Fact], request: QuizRequest, rng: random.Random) -> l
         for kind in TYPE_TURNS:
             if groups.get(kind):
                 ordered.append(groups[kind].pop(0))
-    return ordered + easy
+    return _actions_in_turn(ordered) + easy
+
+
+def _actions_in_turn(facts: list[Fact]) -> list[Fact]:
+    """`facts` reordered so that Actions take turns, each Action's facts kept in their order."""
+    by_action: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        by_action[fact.chunk.case_study_id].append(fact)
+    queues = list(by_action.values())
+    return [queue[i] for i in range(max(map(len, queues), default=0)) for queue in queues if i < len(queue)]
 
 
 def _is_own_country(fact: Fact) -> bool:

@@ -403,3 +403,9 @@ def test_a_french_article_follows_the_country_put_in_its_place() -> None:
     assert put("au sein de l’", "Liban") == "au sein du Liban"
     assert put("une visite d’", "Belgique") == "une visite de Belgique"
     assert put("dans la ", "_____") == "dans la _____"
+
+
+def test_a_quiz_over_the_library_asks_about_every_action(casebook: Casebook) -> None:
+    actions = casebook.actions()
+    items = build_quiz(casebook, QuizRequest(n=len(actions), seed=11))
+    assert {item.citation.action_id for item in items} == {a.id for a in actions}
