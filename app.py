@@ -25,7 +25,15 @@ from assistant.downloads import Downloads
 from assistant.lessons import DEFAULT_SECTIONS, build_filters, search_lessons, to_csv, to_markdown
 from assistant.library_view import ACTION_COLUMNS, REPORT_COLUMNS, action_rows, report_rows
 from assistant.matrix import matrix_png
-from assistant.quiz import QUIZ_FORMATS, QUIZ_KINDS, QuizError, QuizRequest, build_quiz, export_quiz
+from assistant.quiz import (
+    QUIZ_FORMATS,
+    QUIZ_KINDS,
+    QuizError,
+    QuizRequest,
+    build_quiz,
+    export_quiz,
+    wording,
+)
 from assistant.service import Casebook
 from assistant.settings import Settings
 from assistant.uploads import UploadRejected, UploadRules, store_upload
@@ -92,6 +100,17 @@ def shown_to_user(handler: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+def _year(value: str | float | None, field: str) -> int | None:
+    """A year typed in a field (or given as a number through the API); None when left empty."""
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        return None
+    try:
+        return int(float(text))
+    except ValueError:
+        raise gr.Error(f"{field}: {text!r} is not a year") from None
+
+
 def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
     settings = casebook.settings
     taxonomy = casebook.library.taxonomy
@@ -144,15 +163,15 @@ def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
         criteria: list[int],
         theme: str | None,
         country: list[str],
-        year_from: float | None,
-        year_to: float | None,
+        year_from: str | float | None,
+        year_to: str | float | None,
         sections: list[str],
         language: str | None,
         request: gr.Request,
     ) -> tuple[str, str | None, str | None]:
         if not query.strip():
             raise gr.Error("Type what the lessons should be about.")
-        years = (int(year_from) if year_from else None, int(year_to) if year_to else None)
+        years = (_year(year_from, "From year"), _year(year_to, "To year"))
         filters = build_filters(criteria, theme, country, years, sections, language)
         groups = search_lessons(casebook, query, filters)
         folder = downloads.fresh_folder(request.session_hash, "lessons")
@@ -297,8 +316,9 @@ def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
                         countries(), multiselect=True, label="Country", elem_id="lessons-country"
                     )
                 with gr.Row():
-                    year_from = gr.Number(label="From year", precision=0, elem_id="lessons-from")
-                    year_to = gr.Number(label="To year", precision=0, elem_id="lessons-to")
+                    # Text fields: a number field shows 0 until the user types, which reads as a year.
+                    year_from = gr.Textbox(label="From year", placeholder="any", elem_id="lessons-from")
+                    year_to = gr.Textbox(label="To year", placeholder="any", elem_id="lessons-to")
                     sections = gr.CheckboxGroup(
                         list(SECTION_KEYS),
                         value=list(DEFAULT_SECTIONS),
@@ -371,7 +391,9 @@ def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
                 with gr.Row():
                     quiz_sections = gr.CheckboxGroup([*SECTION_KEYS, "criteria"], label="Sections")
                     quiz_kinds = gr.CheckboxGroup(
-                        list(QUIZ_KINDS), value=list(QUIZ_KINDS), label="Question kinds"
+                        [(wording(f"kind_{kind}", UI_LANG), kind) for kind in QUIZ_KINDS],
+                        value=list(QUIZ_KINDS),
+                        label="Question kinds",
                     )
                 with gr.Row():
                     quiz_n = gr.Number(10, label="Questions", precision=0, minimum=1, maximum=50)

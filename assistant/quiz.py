@@ -7,7 +7,7 @@ text = export_quiz(items, "gift")  # gift | moodle-xml | md | csv | json
 
 from assistant.quiz_builder import build_quiz, generate_quiz, is_supported, scope_actions
 from assistant.quiz_export import QUIZ_FORMATS, export_quiz, gift_escape
-from assistant.quiz_models import QUIZ_KINDS, QuizCitation, QuizError, QuizItem, QuizRequest
+from assistant.quiz_models import QUIZ_KINDS, QuizCitation, QuizError, QuizItem, QuizRequest, wording
 
 __all__ = [
     "QUIZ_FORMATS",
@@ -22,4 +22,5 @@ __all__ = [
     "gift_escape",
     "is_supported",
     "scope_actions",
+    "wording",
 ]

@@ -144,6 +144,17 @@ def test_api_lessons_returns_grouped_html_and_exports(client) -> None:
     assert Path(md_path).read_text(encoding="utf-8").startswith("# Lessons learnt: formation")
 
 
+def test_api_lessons_takes_years_as_typed_and_refuses_a_word(client) -> None:
+    from gradio_client.exceptions import AppError
+
+    html, _, _ = client.predict(
+        "formation", [], None, [], "2016", "2019", ["lessons"], "", api_name="/lessons"
+    )
+    assert "Jordanie (2016-2019)" in html
+    with pytest.raises(AppError, match="not a year"):
+        client.predict("formation", [], None, [], "soon", None, ["lessons"], "", api_name="/lessons")
+
+
 def test_a_file_elsewhere_in_the_temp_folder_is_refused(client, app_url: str) -> None:
     client.predict("formation", [10], None, [], None, None, ["lessons"], "", api_name="/lessons")
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as secret:
