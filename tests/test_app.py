@@ -151,6 +151,10 @@ def test_api_lessons_takes_years_as_typed_and_refuses_a_word(client) -> None:
         "formation", [], None, [], "2016", "2019", ["lessons"], "", api_name="/lessons"
     )
     assert "Jordanie (2016-2019)" in html
+    numbers, _, _ = client.predict(
+        "formation", [], None, [], 2016, 2019, ["lessons"], "", api_name="/lessons"
+    )
+    assert numbers == html  # a client that sends numbers, as before, gets the same
     with pytest.raises(AppError, match="not a year"):
         client.predict("formation", [], None, [], "soon", None, ["lessons"], "", api_name="/lessons")
 
