@@ -160,21 +160,30 @@ def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
     @shown_to_user
     def lessons(
         query: str,
-        criteria: list[int],
-        theme: str | None,
-        country: list[str],
-        year_from: str | float | None,
-        year_to: str | float | None,
-        sections: list[str],
-        language: str | None,
-        request: gr.Request,
+        criteria: list[int] | None = None,
+        theme: str | None = None,
+        country: list[str] | None = None,
+        year_from: str | float | None = None,
+        year_to: str | float | None = None,
+        sections: list[str] | None = None,
+        language: str | None = None,
+        request: gr.Request | None = None,
     ) -> tuple[str, str | None, str | None]:
+        """Lessons and practices (by default) about `query` under the filters, grouped by Action,
+        with CSV and Markdown exports. Every parameter but `query` is optional."""
         if not query.strip():
             raise gr.Error("Type what the lessons should be about.")
         years = (_year(year_from, "From year"), _year(year_to, "To year"))
-        filters = build_filters(criteria, theme, country, years, sections, language)
+        filters = build_filters(
+            criteria or [],
+            theme,
+            country or [],
+            years,
+            list(DEFAULT_SECTIONS) if sections is None else sections,
+            language,
+        )
         groups = search_lessons(casebook, query, filters)
-        folder = downloads.fresh_folder(request.session_hash, "lessons")
+        folder = downloads.fresh_folder(request.session_hash if request else None, "lessons")
         csv_path, md_path = folder / "lessons.csv", folder / "lessons.md"
         csv_path.write_text(to_csv(groups, taxonomy, UI_LANG), encoding="utf-8")
         md_path.write_text(to_markdown(groups, query, taxonomy, UI_LANG), encoding="utf-8")
@@ -198,11 +207,19 @@ def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
     # ---- library -----------------------------------------------------------------------
 
     @shown_to_user
-    def library_state() -> tuple[Any, Any, Any]:
+    def library_state() -> tuple[Any, ...]:
+        """The library as every session shows it: its table, its matrix and every list of
+        Actions and countries to choose from (refreshed on page load, ingest and removal)."""
         actions = casebook.actions()
         picture = Image.open(io.BytesIO(matrix_png(actions, taxonomy, UI_LANG)))
         choices = [(f"{a.title} — {a.country} ({a.years})", a.id) for a in actions]
-        return action_rows(actions, taxonomy, UI_LANG), picture, gr.update(choices=choices, value=None)
+        return (
+            action_rows(actions, taxonomy, UI_LANG),
+            picture,
+            gr.update(choices=choices, value=None),
+            gr.update(choices=choices),
+            gr.update(choices=countries()),
+        )
 
     @shown_to_user
     def ingest(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (Gradio injects it)
@@ -239,17 +256,18 @@ def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
 
     @shown_to_user
     def quiz(
-        action_ids: list[str],
-        criteria: list[int],
-        theme: str | None,
-        sections: list[str],
-        n: float,
-        kinds: list[str],
-        language: str | None,
-        seed: float | None,
-        fmt: str,
-        request: gr.Request,
+        action_ids: list[str] | None = None,
+        criteria: list[int] | None = None,
+        theme: str | None = None,
+        sections: list[str] | None = None,
+        n: float = 10,
+        kinds: list[str] | None = None,
+        language: str | None = None,
+        seed: float | None = None,
+        fmt: str = "gift",
+        request: gr.Request | None = None,
     ) -> tuple[str, str]:
+        """A quiz (preview in Markdown, and a file in `fmt`); every parameter is optional."""
         try:
             wanted = QuizRequest(
                 action_ids=tuple(action_ids or ()),
@@ -257,7 +275,7 @@ def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
                 theme=theme or None,
                 sections=tuple(sections or ()),
                 n=int(n),
-                kinds=tuple(kinds or ()),
+                kinds=QUIZ_KINDS if kinds is None else tuple(kinds),
                 language=language or None,
                 seed=None if seed is None else int(seed),
             )
@@ -265,7 +283,10 @@ def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
         except QuizError as error:
             raise gr.Error(str(error)) from error
         text = export_quiz(items, fmt)
-        path = downloads.fresh_folder(request.session_hash, "quiz") / f"quiz{QUIZ_FORMATS[fmt]}"
+        path = (
+            downloads.fresh_folder(request.session_hash if request else None, "quiz")
+            / f"quiz{QUIZ_FORMATS[fmt]}"
+        )
         path.write_text(text, encoding="utf-8")
         return export_quiz(items, "md"), str(path)
 
@@ -313,7 +334,11 @@ def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
                         theme_choices, value=None, label="Thematic area", elem_id="lessons-theme"
                     )
                     country = gr.Dropdown(
-                        countries(), multiselect=True, label="Country", elem_id="lessons-country"
+                        countries(),
+                        multiselect=True,
+                        allow_custom_value=True,  # any country of the library, also from the API
+                        label="Country",
+                        elem_id="lessons-country",
                     )
                 with gr.Row():
                     # Text fields: a number field shows 0 until the user types, which reads as a year.
@@ -326,7 +351,13 @@ def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
                         elem_id="lessons-sections",
                     )
                     language = gr.Dropdown(
-                        [("any", ""), ("français", "fr"), ("English", "en"), ("español", "es")],
+                        [
+                            ("any", ""),
+                            ("français", "fr"),
+                            ("English", "en"),
+                            ("español", "es"),
+                            ("português", "pt"),
+                        ],
                         value="",
                         label="Language",
                         elem_id="lessons-language",
@@ -364,25 +395,18 @@ def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
                             headers=REPORT_COLUMNS, interactive=False, elem_id="ingest-report"
                         )
                 with gr.Row():
-                    to_remove = gr.Dropdown([], label="Case study to remove", elem_id="remove-choice")
+                    # Custom values: a client that never loaded the page may name any current Action.
+                    to_remove = gr.Dropdown(
+                        [], allow_custom_value=True, label="Case study to remove", elem_id="remove-choice"
+                    )
                     remove_button = gr.Button("Remove", variant="stop", elem_id="remove-button")
-                library_outputs = [table, matrix, to_remove]
-                ingest_button.click(
-                    ingest,
-                    [uploads],
-                    [report, summary, uploads, *library_outputs],
-                    api_name="ingest",
-                    concurrency_limit=1,
-                )
-                remove_button.click(
-                    remove, [to_remove], [summary, *library_outputs], api_name="remove", concurrency_limit=1
-                )
 
             with gr.Tab("Quiz", id="quiz"):
                 with gr.Row():
                     quiz_actions = gr.Dropdown(
                         [(f"{a.title} — {a.country} ({a.years})", a.id) for a in casebook.actions()],
                         multiselect=True,
+                        allow_custom_value=True,  # Actions ingested since the page loaded, also from the API
                         label="Actions",
                         elem_id="quiz-actions",
                     )
@@ -424,6 +448,17 @@ def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
                     api_name="quiz",
                 )
 
+        library_outputs = [table, matrix, to_remove, quiz_actions, country]
+        ingest_button.click(
+            ingest,
+            [uploads],
+            [report, summary, uploads, *library_outputs],
+            api_name="ingest",
+            concurrency_limit=1,
+        )
+        remove_button.click(
+            remove, [to_remove], [summary, *library_outputs], api_name="remove", concurrency_limit=1
+        )
         demo.load(library_state, outputs=library_outputs, api_visibility="private")
         demo.unload(end_session)
         gr.api(ask_api, api_name="ask")

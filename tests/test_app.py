@@ -204,6 +204,26 @@ def test_api_remove_takes_an_action_out_of_the_library(client, tmp_path: Path) -
     assert "Sénégal" not in [a["country"] for a in client.predict(api_name="/actions")]
 
 
+def test_fresh_clients_quiz_on_and_remove_an_action_ingested_after_start(
+    client, app_url: str, tmp_path: Path
+) -> None:
+    from gradio_client import Client, handle_file
+
+    case = synthetic_case("en_jamaica_2016-2018_reintegration_of_returnees.txt", tmp_path)
+    client.predict([handle_file(str(case))], api_name="/ingest")
+    jamaica = next(a for a in client.predict(api_name="/actions") if a["country"] == "Jamaica")
+    fresh = Client(app_url, verbose=False)  # never loaded the page: its choices were never refreshed
+    preview, path = fresh.predict(action_ids=[jamaica["id"]], n=3, api_name="/quiz")  # the rest by default
+    assert preview.strip() and "A case management model for returning nationals" in Path(path).read_text(
+        encoding="utf-8"
+    )
+    html, _, _ = fresh.predict(query="returnees", country=["Jamaica"], api_name="/lessons")
+    assert "Jamaica" in html
+    summary, *_ = Client(app_url, verbose=False).predict(jamaica["id"], api_name="/remove")
+    assert "Removed" in summary
+    assert "Jamaica" not in [a["country"] for a in client.predict(api_name="/actions")]
+
+
 def test_api_quiz_previews_and_exports_gift(client) -> None:
     preview, path = client.predict(
         [], [], None, [], 3, ["mcq", "tf", "short"], "", 1, "gift", api_name="/quiz"
