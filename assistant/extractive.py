@@ -19,7 +19,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answers import Answer, Citation
 from assistant.messages import join_list, message
-from assistant.questions import YEAR, Question, term_overlap
+from assistant.questions import SPELLED_NUMBERS, YEAR, Question, term_overlap
 from ingest.countries import countries_in, country_code
 from ingest.models import SECTION_KEYS, Chunk
 from vectorstore.hybrid import ScoredChunk
@@ -34,11 +34,7 @@ UNITS_OF_TIME = (
     "days?|weeks?|months?|years?|jours?|semaines?|mois|ans|années|annees|d[ií]as|semanas?|meses|años|anos|"
     "horas?|hours?|heures?"
 )
-NUMBER_WORDS = (
-    "two|three|four|five|six|seven|eight|nine|ten|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|"
-    "dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|"
-    "dois|duas|três|quatro|sete|oito|nove|dez"
-)
+NUMBER_WORDS = "|".join(word for spelled in SPELLED_NUMBERS.values() for word in spelled.split())
 SHAPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "count": re.compile(rf"\b\d[\d  .,]*\b(?!\s*[-–]\s*\d{{4}})|(?i:\b({NUMBER_WORDS})\b)"),
     "duration": re.compile(rf"(?i:\b(\d+|{NUMBER_WORDS})\s+({UNITS_OF_TIME})\b)"),
@@ -120,16 +116,14 @@ class ExtractiveAnswerer:
         the kind it asks for, then the other close sentences; the parts no sentence answers are
         said so. Once one part is answered clearly, the others (about the same subject) need only
         the lower bar."""
-        best = {part.text: next((s for s in ranked if holds_answer(part, s)), None) for part in parts}
-        clear = any(
-            s is not None and self.is_evidence(part, s) for part, s in zip(parts, best.values(), strict=True)
-        )
+        best = [next((s for s in ranked if holds_answer(part, s)), None) for part in parts]
+        clear = any(s is not None and self.is_evidence(part, s) for part, s in zip(parts, best, strict=True))
         answered = [
             s
-            for part, s in zip(parts, best.values(), strict=True)
+            for part, s in zip(parts, best, strict=True)
             if s is not None and self.is_evidence(part, s, relaxed=clear)
         ]
-        unanswered = [part.text for part, s in zip(parts, best.values(), strict=True) if s not in answered]
+        unanswered = [part.text for part, s in zip(parts, best, strict=True) if s not in answered]
         chosen: list[ScoredSentence] = []
         for sentence in [*answered, *self._choose(ranked)]:
             if len(chosen) < self.config.max_sentences + len(parts) - 1 and all(

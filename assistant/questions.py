@@ -14,6 +14,18 @@ from ingest.language import detect_language
 from ingest.text import fold
 
 WORDS_FILE = Path(__file__).with_name("question_words.json")
+# Numbers written out, in Casebook's languages: answers count in words too ("seven officials").
+SPELLED_NUMBERS = {
+    2: "two deux dos dois duas",
+    3: "three trois tres três",
+    4: "four quatre cuatro quatro",
+    5: "five cinq cinco",
+    6: "six seis",
+    7: "seven sept siete sete",
+    8: "eight huit ocho oito",
+    9: "nine neuf nueve nove",
+    10: "ten dix diez dez",
+}
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 NUMBER = re.compile(r"\d")
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # words as written, case kept

@@ -22,24 +22,13 @@ from babel.numbers import NumberFormatError, format_currency, format_decimal, pa
 from babel.units import format_unit
 
 from assistant.answers import Answer
-from assistant.questions import YEAR, Question, cognates
+from assistant.questions import SPELLED_NUMBERS, YEAR, Question, cognates
 from ingest.countries import cities_in, countries_in, country_code
 from ingest.language import LANGUAGES
 from ingest.taxonomy import Taxonomy
 from ingest.text import fold, words
 
 NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[  ,.]\d{3})+(?:[.,]\d+)?(?!\w)|(?<![\w.,])\d+(?:[.,]\d+)?(?!\w)")
-NUMBER_WORDS = {
-    2: "two deux dos dois duas",
-    3: "three trois tres três",
-    4: "four quatre cuatro quatro",
-    5: "five cinq cinco",
-    6: "six seis",
-    7: "seven sept siete sete",
-    8: "eight huit ocho oito",
-    9: "nine neuf nueve nove",
-    10: "ten dix diez dez",
-}
 UNITS = {
     "day": "days? jours? dias? días?",
     "week": "weeks? semaines? semanas?",
@@ -109,7 +98,7 @@ def _figures(sentence: str, source: str) -> list[tuple[Decimal, str]]:
     """Every count in the sentence (digits or a number word, years and days of dates aside),
     with the three words that follow it, in order."""
     months = set(_months())
-    spelled = {fold(w): n for n, words in NUMBER_WORDS.items() for w in words.split()}
+    spelled = _spelled()
     found: list[tuple[int, Decimal, str]] = []
     for match in NUMBER.finditer(sentence):
         following = sentence[match.end() : match.end() + 40]
@@ -133,7 +122,7 @@ def _figures(sentence: str, source: str) -> list[tuple[Decimal, str]]:
 
 
 def _duration(sentence: str, language: str) -> str | None:
-    words = {fold(w): n for n, spelled in NUMBER_WORDS.items() for w in spelled.split()}
+    words = _spelled()
     folded = fold(sentence)
     for unit, spelled in UNITS.items():
         names = "|".join(fold(s) for s in spelled.split())
@@ -156,6 +145,12 @@ def _money(sentence: str, source: str, language: str) -> str | None:
     if value is None:
         return None
     return format_currency(value, CURRENCIES.get(symbol.lower(), "EUR"), locale=language)
+
+
+@cache
+def _spelled() -> dict[str, int]:
+    """Numbers written out, folded -> value."""
+    return {fold(word): n for n, spelled in SPELLED_NUMBERS.items() for word in spelled.split()}
 
 
 @cache
