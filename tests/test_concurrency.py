@@ -26,6 +26,8 @@ from assistant.library import Library
 from assistant.service import Casebook
 from tests.chroma_server import StoreEnv, store_settings
 
+pytestmark = pytest.mark.slow  # several processes ingesting on both stores: about a minute
+
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "synthetic"
 FILES = (
     "en_nepal_2012-2014_migration_and_development_policy.txt",
