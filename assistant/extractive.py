@@ -19,27 +19,23 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answers import Answer, Citation
 from assistant.messages import join_list, message
-from assistant.questions import SPELLED_NUMBERS, YEAR, Question, term_overlap
+from assistant.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, term_overlap
+from assistant.short_answers import figures
 from ingest.countries import countries_in, country_code
 from ingest.models import SECTION_KEYS, Chunk
+from ingest.text import fold
 from vectorstore.hybrid import ScoredChunk
 
-MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|"
-    "décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
-    "noviembre|diciembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro"
-)
 UNITS_OF_TIME = (
     "days?|weeks?|months?|years?|jours?|semaines?|mois|ans|années|annees|d[ií]as|semanas?|meses|años|anos|"
     "horas?|hours?|heures?"
 )
 NUMBER_WORDS = "|".join(word for spelled in SPELLED_NUMBERS.values() for word in spelled.split())
+DATE = re.compile(rf"\b(19|20)\d{{2}}\b|\b({'|'.join(MONTHS)})\b")  # on folded text
 SHAPE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "count": re.compile(rf"\b\d[\d  .,]*\b(?!\s*[-–]\s*\d{{4}})|(?i:\b({NUMBER_WORDS})\b)"),
     "duration": re.compile(rf"(?i:\b(\d+|{NUMBER_WORDS})\s+({UNITS_OF_TIME})\b)"),
-    "when": re.compile(rf"\b(19|20)\d{{2}}\b|(?i:\b({MONTHS})\b)"),
     "where": re.compile(r"(?<=[\s(,’'])[A-ZÀ-Ý][a-zà-ÿ]{2,}"),
+    "share": re.compile(r"%|(?i:\b(per ?cent|pour ?cent|por ?ciento|por ?cento|half|moitie|mitad|metade)\b)"),
     "money": re.compile(r"€|\$|£|\b(EUR|USD|CHF)\b|(?i:\b(euros?|dollars?|d[oó]lares)\b)"),
     "who": re.compile(
         r"\b[A-Z][A-Za-z]*[A-Z]\b|(?i:\b(ministère|ministry|ministerio|organisation|organization|"
@@ -53,16 +49,27 @@ def _names_another_country(sentence: str, chunk: Chunk) -> bool:
     return bool(set(countries_in(sentence).values()) - {country_code(chunk.country)})
 
 
+def _holds_figure(sentence: str, chunk: Chunk) -> bool:
+    """Whether the sentence holds a count: a figure or a number word, not a year or a date's day."""
+    return bool(figures(sentence, chunk.language))
+
+
+def _holds_date(sentence: str, _chunk: Chunk) -> bool:
+    return DATE.search(fold(sentence)) is not None
+
+
 def _matches(pattern: re.Pattern[str]) -> Callable[[str, Chunk], bool]:
     return lambda sentence, _chunk: pattern.search(sentence) is not None
 
 
 # Kinds whose answer a pattern recognises for sure; places, names and countries are only guessed.
-EXACT_SHAPES = frozenset({"count", "duration", "when", "money"})
+EXACT_SHAPES = frozenset({"count", "duration", "when", "money", "share"})
 # A question for a duration wants a duration, not any figure ("how long, on average?").
-NARROWER = {"duration": "count", "money": "count", "country": "where"}
+NARROWER = {"duration": "count", "money": "count", "share": "count", "country": "where"}
 ANSWER_SHAPES: dict[str, Callable[[str, Chunk], bool]] = {
     **{kind: _matches(pattern) for kind, pattern in SHAPE_PATTERNS.items()},
+    "count": _holds_figure,
+    "when": _holds_date,
     "country": _names_another_country,
 }
 
@@ -85,6 +92,7 @@ class ExtractiveConfig:
     weight_shape: float = 0.05  # the sentence holds (or lacks) the kind of answer asked for
     weight_section: float = 0.05  # the sentence is in the section the question asks about
     weight_passage: float = 0.25
+    weight_dated: float = 0.05  # the sentence itself holds the years the question asks about
     margin: float = 0.06  # a further sentence must score within this of the best one
     min_words: int = 4
 
@@ -193,7 +201,8 @@ class ExtractiveAnswerer:
             + c.weight_section * (hit.chunk.section in question.sections)
         )
         missing_years = [y for y in question.years if y not in hit.chunk.text and y not in hit.chunk.years]
-        return score - 0.1 * len(missing_years)
+        dated = bool(question.years) and all(y in sentence for y in question.years)
+        return score - 0.1 * len(missing_years) + c.weight_dated * dated
 
     def _choose(self, ranked: list[ScoredSentence]) -> list[ScoredSentence]:
         best = ranked[0].score

@@ -9,8 +9,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from babel.dates import get_month_names
+
 from ingest.countries import country_code
-from ingest.language import detect_language
+from ingest.language import LANGUAGES, detect_language
 from ingest.text import fold
 
 WORDS_FILE = Path(__file__).with_name("question_words.json")
@@ -25,6 +27,12 @@ SPELLED_NUMBERS = {
     8: "eight huit ocho oito",
     9: "nine neuf nueve nove",
     10: "ten dix diez dez",
+}
+# Month names of Casebook's languages (CLDR, through Babel), folded -> month number.
+MONTHS = {
+    fold(name): number
+    for language in LANGUAGES
+    for number, name in get_month_names("wide", locale=language).items()
 }
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 NUMBER = re.compile(r"\d")
@@ -131,11 +139,21 @@ def listing_topic(question: Question) -> Question:
 
 def _names(text: str, words: QuestionWords) -> tuple[str, ...]:
     """Runs of capitalised words (the first word of the question aside), folded: "dar karamah".
-    Countries are left to the scope, which knows their names in every language."""
+    Punctuation ends a run ("UNHCR, IOM" are two names); in a hyphenated word only its capitalised
+    parts count ("EU-funded" names the EU, a generic name); months are no names. Countries are
+    left to the scope, which knows their names in every language."""
     phrases: list[list[str]] = [[]]
-    for token in WORD.findall(text.lstrip("¿¡ "))[1:]:
-        folded = fold(token)
-        if token[0].isupper() and folded not in words.stopwords and folded not in words.generic_names:
+    text = text.lstrip("¿¡ ")
+    end = None
+    for match in WORD.finditer(text):
+        if end is None:  # the question's first word is capitalised whatever it is
+            end = match.end()
+            continue
+        if text[end : match.start()].strip() and phrases[-1]:
+            phrases.append([])
+        end = match.end()
+        folded = fold("-".join(part for part in match.group().split("-") if part[0].isupper()))
+        if folded and folded not in words.stopwords | words.generic_names | MONTHS.keys():
             phrases[-1].append(folded)
         elif phrases[-1]:
             phrases.append([])

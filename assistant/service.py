@@ -205,7 +205,9 @@ class Casebook:
         answer = self.metadata.answer(q, scope, actions)
         if answer is not None:
             return answer
-        grounded = self.grounding().grounded_actions(q, self._glossary_acronyms, self._cities_named(q))
+        grounded = self.grounding().grounded_actions(
+            q, self._glossary_acronyms | _resolving_names(q, scope), self._cities_named(q)
+        )
         if grounded is not None:
             named = tuple(a for a in scope.actions if a.id in grounded)
             if not grounded or (scope.actions and not named):
@@ -453,6 +455,13 @@ class Casebook:
             self._grounding = LibraryText(self.library.lexical().chunks)
             self._grounding_generation = generation
         return self._grounding
+
+
+def _resolving_names(q: Question, scope: Scope) -> frozenset[str]:
+    """The question's names that resolved its Actions ("Georiga", "Costa … Marfil"): they
+    name the Action itself, not something its text must mention."""
+    words = {word for matched in scope.matched.values() for name in matched for word in fold(name).split()}
+    return frozenset(name for name in q.names if set(name.split()) <= words)
 
 
 def bounded_question(text: str) -> str:

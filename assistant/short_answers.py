@@ -22,9 +22,8 @@ from babel.numbers import NumberFormatError, format_currency, format_decimal, pa
 from babel.units import format_unit
 
 from assistant.answers import Answer
-from assistant.questions import SPELLED_NUMBERS, YEAR, Question, cognates
+from assistant.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, cognates
 from ingest.countries import cities_in, countries_in, country_code
-from ingest.language import LANGUAGES
 from ingest.taxonomy import Taxonomy
 from ingest.text import fold, words
 
@@ -77,7 +76,7 @@ def _number(text: str, language: str) -> Decimal | None:
 def _figure(sentence: str, source: str, question: Question) -> str | None:
     """The count the question asks for: the figure followed by what the question counts ("19
     members" for "how many members"), else the sentence's only figure; None when unclear."""
-    candidates = _figures(sentence, source)
+    candidates = figures(sentence, source)
     counted = COUNTED.search(fold(question.text))
     if counted:  # "how many members": only a figure of members
         candidates = [c for c in candidates if any(_same_noun(counted.group(1), w) for w in words(c[1]))]
@@ -94,16 +93,15 @@ def _same_noun(a: str, b: str) -> bool:
     return cognates(a, b) or (len(a) >= 4 and len(b) >= 4 and a[:4] == b[:4])
 
 
-def _figures(sentence: str, source: str) -> list[tuple[Decimal, str]]:
+def figures(sentence: str, source: str) -> list[tuple[Decimal, str]]:
     """Every count in the sentence (digits or a number word, years and days of dates aside),
     with the three words that follow it, in order."""
-    months = set(_months())
     spelled = _spelled()
     found: list[tuple[int, Decimal, str]] = []
     for match in NUMBER.finditer(sentence):
         following = sentence[match.end() : match.end() + 40]
         next_word = fold(following).split()[:1]
-        if YEAR.fullmatch(match.group(0)) or (next_word and next_word[0].strip(",.") in months):
+        if YEAR.fullmatch(match.group(0)) or (next_word and next_word[0].strip(",.") in MONTHS):
             continue  # a year, or the day of a date, is no count
         value = _number(match.group(0), source)
         if value is not None:
@@ -153,29 +151,19 @@ def _spelled() -> dict[str, int]:
     return {fold(word): n for n, spelled in SPELLED_NUMBERS.items() for word in spelled.split()}
 
 
-@cache
-def _months() -> dict[str, int]:
-    """Month names of every Casebook language, folded -> month number."""
-    return {
-        fold(name): number
-        for language in LANGUAGES
-        for number, name in Locale.parse(language).months["format"]["wide"].items()
-    }
-
-
 def _date(sentence: str, language: str) -> str | None:
-    months = "|".join(sorted(_months(), key=len, reverse=True))
+    months = "|".join(sorted(MONTHS, key=len, reverse=True))
     folded = fold(sentence)
     day_first = re.search(rf"\b(\d{{1,2}})(?:er)? (?:de )?({months}) (?:de )?((?:19|20)\d{{2}})\b", folded)
     if day_first:
-        day, month, year = int(day_first.group(1)), _months()[day_first.group(2)], int(day_first.group(3))
+        day, month, year = int(day_first.group(1)), MONTHS[day_first.group(2)], int(day_first.group(3))
         try:
             return format_date(datetime.date(year, month, day), format="long", locale=language)
         except ValueError:
             return None
     month_first = re.search(rf"\b({months})(?: (\d{{1,2}}),)? (?:de )?((?:19|20)\d{{2}})\b", folded)
     if month_first:
-        month, year = _months()[month_first.group(1)], int(month_first.group(3))
+        month, year = MONTHS[month_first.group(1)], int(month_first.group(3))
         if month_first.group(2):
             return format_date(
                 datetime.date(year, month, int(month_first.group(2))), format="long", locale=language

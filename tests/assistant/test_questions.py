@@ -42,3 +42,8 @@ def test_a_question_joining_two_questions_is_split_into_parts_of_their_own_kinds
 def test_what_it_is_that_asks_for_no_person():
     assert not analyse("Qu’est-ce qui a donné aux services un mandat clair ?").wants("who")
     assert analyse("Qui a signé le protocole ?").wants("who")
+
+
+def test_names_end_at_punctuation_and_months_and_lower_case_word_parts_are_no_names():
+    question = analyse("Did the July mission meet UNHCR, IOM and the Ombudsman of the EU-funded project?")
+    assert question.names == ("unhcr", "iom", "ombudsman")

@@ -130,3 +130,9 @@ def test_an_english_question_about_a_french_case_reads_the_fact_first_in_english
     assert answer.answer.startswith("655,000\n") and "655 000" in answer.citations[0].quote
     assert answer.to_json()["short_answer"] == "655,000"
     assert casebook.ask("Quelles leçons l’Action en Jordanie a-t-elle tirées ?").short_answer is None
+
+
+def test_a_country_named_in_several_words_grounds_its_action_across_languages(casebook: Casebook) -> None:
+    answer = casebook.ask("¿Cuántos agentes consulares fueron formados en la Acción de Costa de Marfil?")
+    assert not answer.abstained and answer.short_answer == "46"
+    assert answer.citations[0].chunk.case_study_id.startswith("cote-d-ivoire")
