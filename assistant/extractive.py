@@ -62,6 +62,8 @@ def _matches(pattern: re.Pattern[str]) -> Callable[[str, Chunk], bool]:
     return lambda sentence, _chunk: pattern.search(sentence) is not None
 
 
+BULLETS = "•▪◦‣-–*"  # a sentence opening with one of these opens a point of a list
+
 # Kinds whose answer a pattern recognises for sure; places, names and countries are only guessed.
 EXACT_SHAPES = frozenset({"count", "duration", "when", "money", "share"})
 # A question for a duration wants a duration, not any figure ("how long, on average?").
@@ -93,6 +95,7 @@ class ExtractiveConfig:
     weight_section: float = 0.05  # the sentence is in the section the question asks about
     weight_passage: float = 0.25
     weight_dated: float = 0.05  # the sentence itself holds the years the question asks about
+    max_section_points: int = 6  # a question for a section's lessons or practices lists its points
     margin: float = 0.06  # a further sentence must score within this of the best one
     min_words: int = 4
 
@@ -108,13 +111,16 @@ class ExtractiveAnswerer:
         self._sentences = sentences
         self.config = config
 
-    def answer(self, question: Question, passages: Sequence[ScoredChunk]) -> Answer:
+    def answer(self, question: Question, passages: Sequence[ScoredChunk], relaxed: bool = False) -> Answer:
+        """The answer from `passages`, or an abstention; `relaxed` lowers the bar to the
+        cross-language one (the passages are already what the question asks for: the section
+        it names, of the Action it names)."""
         ranked = [s for s in self.rank_sentences(question, passages) if holds_answer(question, s)]
-        if not ranked or not self.is_evidence(question, ranked[0]):
+        if not ranked or not self.is_evidence(question, ranked[0], relaxed=relaxed):
             return self.abstain(question, passages)
         parts = question.part_questions()
         if not parts:
-            return compose_answer(question, self._choose(ranked), mode="extractive")
+            return compose_answer(question, self._choose(ranked, question), mode="extractive")
         return self._answer_parts(question, parts, ranked)
 
     def _answer_parts(
@@ -133,7 +139,7 @@ class ExtractiveAnswerer:
         ]
         unanswered = [part.text for part, s in zip(parts, best, strict=True) if s not in answered]
         chosen: list[ScoredSentence] = []
-        for sentence in [*answered, *self._choose(ranked)]:
+        for sentence in [*answered, *self._choose(ranked, question)]:
             if len(chosen) < self.config.max_sentences + len(parts) - 1 and all(
                 sentence.text != c.text for c in chosen
             ):
@@ -204,7 +210,10 @@ class ExtractiveAnswerer:
         dated = bool(question.years) and all(y in sentence for y in question.years)
         return score - 0.1 * len(missing_years) + c.weight_dated * dated
 
-    def _choose(self, ranked: list[ScoredSentence]) -> list[ScoredSentence]:
+    def _choose(self, ranked: list[ScoredSentence], question: Question) -> list[ScoredSentence]:
+        """The best sentence and those close to it; when the question asks for a section
+        ("what lessons did they draw?") and the best sentence is in it, every point of that
+        section as well (the first sentence of each of its bullets), best first."""
         best = ranked[0].score
         chosen: list[ScoredSentence] = []
         for sentence in ranked:
@@ -212,6 +221,17 @@ class ExtractiveAnswerer:
                 break
             if all(sentence.text != c.text for c in chosen):
                 chosen.append(sentence)
+        section = ranked[0].chunk.section
+        if section in question.sections:
+            points = [
+                s
+                for s in ranked
+                if s.chunk.section == section
+                and s.chunk.case_study_id == ranked[0].chunk.case_study_id
+                and s.text.lstrip()[:1] in BULLETS
+                and all(s.text != c.text for c in chosen)
+            ]
+            chosen.extend(points[: max(0, self.config.max_section_points - len(chosen))])
         return chosen
 
 

@@ -228,7 +228,7 @@ class Casebook:
             passages = self.search(
                 question, k=max(k, CANDIDATE_PASSAGES), filters=in_section, language=q.language
             )
-            answer = self.extractive.answer(q, passages)
+            answer = self.extractive.answer(q, passages, relaxed=len(scope.actions) == 1)
             if not answer.abstained:
                 return answer
         passages = self.search(question, k=max(k, CANDIDATE_PASSAGES), filters=filters, language=q.language)

@@ -136,3 +136,16 @@ def test_a_country_named_in_several_words_grounds_its_action_across_languages(ca
     answer = casebook.ask("¿Cuántos agentes consulares fueron formados en la Acción de Costa de Marfil?")
     assert not answer.abstained and answer.short_answer == "46"
     assert answer.citations[0].chunk.case_study_id.startswith("cote-d-ivoire")
+
+
+def test_a_question_for_an_actions_lessons_lists_every_point_of_its_lessons_section(
+    casebook: Casebook,
+) -> None:
+    answer = casebook.ask("Which lessons were learnt in the Ghana Action on counselling returnees?")
+    assert {c.chunk.section for c in answer.citations} == {"lessons"}
+    for point in (
+        "A referral is only as good",
+        "Counsellors need support too",
+        "Returnees improve the tools",
+    ):
+        assert point in answer.answer
