@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,14 +89,15 @@ class ConversationResolver:
         self,
         actions: list[ActionRecord],
         taxonomy: Taxonomy,
-        library_text: str,
+        mentioned: Collection[str],
         cited: Callable[[str], tuple[str, ...]] = lambda answer: (),
     ) -> None:
-        """`cited` gives the Action ids an earlier answer (by its text) cited, when known."""
+        """`mentioned`: codes of the countries the library names (`resolve_scope`); `cited` gives
+        the Action ids an earlier answer (by its text) cited, when known."""
         self._actions = actions
         self._cited = cited
         self._taxonomy = taxonomy
-        self._library_text = library_text
+        self._mentioned = mentioned
 
     def resolve(self, question: str, history: Sequence[Turn] | None) -> FollowUp:
         standalone = FollowUp(question, question, (), False)
@@ -156,7 +157,7 @@ class ConversationResolver:
         return []
 
     def _scope(self, text: str) -> Scope:
-        return resolve_scope(text, self._actions, self._taxonomy, self._library_text)
+        return resolve_scope(text, self._actions, self._taxonomy, self._mentioned)
 
     def _names_a_country(self, question: str) -> bool:
         return bool(_countries_in(fold(question)))

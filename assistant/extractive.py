@@ -20,7 +20,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.answers import Answer, Citation
 from assistant.messages import join_list, message
 from assistant.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, term_overlap
-from assistant.short_answers import figures
+from assistant.short_answers import counted_figures, counted_noun, figures
 from ingest.countries import countries_in, country_code
 from ingest.models import SECTION_KEYS, Chunk
 from ingest.text import fold
@@ -95,6 +95,7 @@ class ExtractiveConfig:
     weight_section: float = 0.05  # the sentence is in the section the question asks about
     weight_passage: float = 0.25
     weight_dated: float = 0.05  # the sentence itself holds the years the question asks about
+    weight_counted: float = 0.05  # it holds a figure of what the question counts ("15 representatives")
     max_section_points: int = 6  # a question for a section's lessons or practices lists its points
     margin: float = 0.06  # a further sentence must score within this of the best one
     min_words: int = 4
@@ -208,7 +209,12 @@ class ExtractiveAnswerer:
         )
         missing_years = [y for y in question.years if y not in hit.chunk.text and y not in hit.chunk.years]
         dated = bool(question.years) and all(y in sentence for y in question.years)
-        return score - 0.1 * len(missing_years) + c.weight_dated * dated
+        counted = (
+            not question.wants("duration")  # "how many days" asks for a duration, not a count
+            and counted_noun(question) is not None
+            and bool(counted_figures(question, sentence, hit.chunk.language))
+        )
+        return score - 0.1 * len(missing_years) + c.weight_dated * dated + c.weight_counted * counted
 
     def _choose(self, ranked: list[ScoredSentence], question: Question) -> list[ScoredSentence]:
         """The best sentence and those close to it; when the question asks for a section
@@ -238,11 +244,14 @@ class ExtractiveAnswerer:
 def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
     """Whether the sentence can answer at all, whatever its similarity: when the question asks
     for a figure, a date, a duration or an amount (kinds whose shape is unmistakable), it holds
-    one of them; and it holds every year the question asks about other than the first and last
-    of its Action's own years ("in 2020": a sentence about 2021 does not answer it)."""
+    one of them; it names one of the places the question names that are no Action's country;
+    and it holds every year the question asks about other than the first and last of its
+    Action's own years ("in 2020": a sentence about 2021 does not answer it)."""
     strict = frozenset(k for k in question.kinds if k in EXACT_SHAPES)
     if strict and _shape_match(replace(question, kinds=strict), sentence.text, sentence.chunk) < 0:
         return False
+    if question.places and not set(countries_in(sentence.text).values()) & question.places:
+        return False  # "a study visit to Spain": the sentence names Spain, in any language
     span = set(YEAR.findall(sentence.chunk.years))
     return all(year in sentence.text for year in question.years if year not in span)
 

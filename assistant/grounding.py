@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from assistant.questions import TOKEN, Question, cognates
-from ingest.countries import country_code
+from ingest.countries import countries_in, country_code
 from ingest.models import ABOUT_SECTION, Chunk
 from ingest.text import fold
 
@@ -22,6 +22,8 @@ class ActionText:
     language: str = ""
     country_code: str | None = None
     by_prefix: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    passages: int = 0
+    countries: frozenset[str] = frozenset()  # codes of the countries the text names, in any language
 
     def mentions(self, name: str) -> bool:
         """Every word of the name, or a cognate of it, is in the text."""
@@ -45,11 +47,25 @@ class LibraryText:
         self.actions: dict[str, ActionText] = {}
         for action_id, parts in texts.items():
             folded = fold(" ".join(parts))
-            action = ActionText(folded, languages[action_id], country_code(countries[action_id]))
+            action = ActionText(
+                folded,
+                languages[action_id],
+                country_code(countries[action_id]),
+                passages=len(parts),
+                countries=frozenset(countries_in(folded).values()),
+            )
             for token in set(TOKEN.findall(folded)):
                 action.by_prefix[token[:PREFIX]].add(token)
             self.actions[action_id] = action
         self.text = " ".join(a.text for a in self.actions.values())
+        self.countries = frozenset(code for a in self.actions.values() for code in a.countries)
+
+    def actions_naming(self, countries: Collection[str]) -> tuple[str, ...]:
+        """The Actions whose text names one of these countries (codes)."""
+        return tuple(action_id for action_id, a in self.actions.items() if a.countries & set(countries))
+
+    def passage_count(self, action_id: str) -> int:
+        return self.actions[action_id].passages if action_id in self.actions else 0
 
     def grounded_actions(
         self,

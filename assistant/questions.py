@@ -81,6 +81,7 @@ class Question:
     sections: frozenset[str]  # sections the question is about ("what did they learn" -> lessons)
     names: tuple[str, ...]  # proper names, folded: "dar karamah", "unhcr" (not countries)
     parts: tuple[str, ...] = ()  # the questions a multi-part question joins, as written; () if one
+    places: frozenset[str] = frozenset()  # codes of the countries it names as places (Scope.places)
 
     def wants(self, kind: str) -> bool:
         return kind in self.kinds
@@ -134,7 +135,7 @@ def listing_topic(question: Question) -> Question:
     topic = " ".join(TOKEN.findall(topic))
     if not topic or topic == " ".join(TOKEN.findall(fold(question.text))):
         return question
-    return replace(analyse(topic, question.language), kinds=question.kinds)
+    return replace(analyse(topic, question.language), kinds=question.kinds, places=question.places)
 
 
 def _names(text: str, words: QuestionWords) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -31,9 +32,15 @@ class Scope:
     unknown_countries: tuple[str, ...]  # countries named that the library has no Action in
     criterion: int | None  # a criterion the question names, by number or by meaning
     matched: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Action id -> words that named it
+    # Codes of countries named as places, not as Actions: "a study visit to Spain"
+    places: frozenset[str] = frozenset()
 
 
-def resolve_scope(question: str, actions: list[ActionRecord], taxonomy: Taxonomy, library_text: str) -> Scope:
+def resolve_scope(
+    question: str, actions: list[ActionRecord], taxonomy: Taxonomy, mentioned: Collection[str]
+) -> Scope:
+    """What the question names; `mentioned` holds the codes of the countries the library's text
+    names (in any language): a country it never names is one it has no Action in."""
     folded = fold(question)
     tokens = TOKEN.findall(folded)
     countries = countries_in(folded)
@@ -43,10 +50,14 @@ def resolve_scope(question: str, actions: list[ActionRecord], taxonomy: Taxonomy
     unknown = tuple(
         name
         for name, code in countries.items()
-        if len(name) > 3 and code not in named_codes and name not in library_text  # short codes aside
+        if len(name) > 3 and code not in named_codes and code not in mentioned  # short codes aside
     )
     named, matched = _by_years(named, matched, YEAR.findall(question))
-    return Scope(tuple(named), unknown, _criterion(folded, tokens, taxonomy), matched)
+    action_codes = {country_code(a.country) for a in actions}
+    places = frozenset(
+        code for name, code in countries.items() if code not in action_codes and name not in unknown
+    )
+    return Scope(tuple(named), unknown, _criterion(folded, tokens, taxonomy), matched, places)
 
 
 def _named_actions(

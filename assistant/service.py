@@ -19,7 +19,7 @@ from assistant.library import IngestReport, Library, ProgressCallback
 from assistant.llm import LLMError, build_chat_model
 from assistant.messages import message
 from assistant.metadata_answers import MetadataAnswerer
-from assistant.questions import Question, analyse, listing_topic
+from assistant.questions import Question, analyse, listing_topic, term_overlap
 from assistant.records import ActionRecord
 from assistant.scope import Scope, resolve_scope
 from assistant.settings import Settings
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 CANDIDATE_PASSAGES = 8  # passages whose sentences the extractive engine weighs
 MAX_LISTED_ACTIONS = 4
+MAX_PLACE_PASSAGES = 64  # passages weighed for "which Actions … in Spain?" among those naming Spain
 REMEMBERED_ANSWERS = 256
 # Questions and queries longer than this are cut to their end, where a pasted text's question is:
 # retrieval and sentence scoring grow with the question's length, so a pasted document must not
@@ -117,7 +118,7 @@ class Casebook:
         return (scoped + [r for r in results if r.chunk.case_study_id not in named])[:k]
 
     def _named_action_ids(self, query: str) -> tuple[str, ...]:
-        scope = resolve_scope(query, self.actions(), self.library.taxonomy, self.library_text())
+        scope = resolve_scope(query, self.actions(), self.library.taxonomy, self.grounding().countries)
         return tuple(a.id for a in scope.actions)
 
     def _resolved(self, filters: SearchFilters | None) -> SearchFilters | None:
@@ -197,6 +198,7 @@ class Casebook:
         self, q: Question, scope: Scope, k: int | None, filters: SearchFilters | None
     ) -> Answer:
         question = q.text
+        q = replace(q, places=scope.places)
         actions = self.actions()
         filters = self._resolved(filters) or SearchFilters()
         k = k or self.settings.k
@@ -231,8 +233,16 @@ class Casebook:
             answer = self.extractive.answer(q, passages, relaxed=len(scope.actions) == 1)
             if not answer.abstained:
                 return answer
-        passages = self.search(question, k=max(k, CANDIDATE_PASSAGES), filters=filters, language=q.language)
+        passages = self.search(question, k=self._candidates(k, filters), filters=filters, language=q.language)
         return self.extractive.answer(q, passages)
+
+    def _candidates(self, k: int, filters: SearchFilters) -> int:
+        """How many passages the extractive engine weighs: within one Action, all of them (its
+        sentences are few, and across languages the answer's passage may rank low); otherwise
+        the best `CANDIDATE_PASSAGES`."""
+        if len(filters.case_study_ids) == 1:
+            return max(k, self.grounding().passage_count(filters.case_study_ids[0]))
+        return max(k, CANDIDATE_PASSAGES)
 
     def _unknown_country(self, q: Question, scope: Scope, filters: SearchFilters, k: int) -> Answer:
         nearest = self.search(q.text, k=3, filters=filters, language=q.language)
@@ -248,11 +258,23 @@ class Casebook:
     def _across_actions(self, q: Question, filters: SearchFilters) -> Answer:
         """'Which Actions deal with X?': the best sentence about X of each Action that qualifies."""
         topic = listing_topic(q)
-        passages = self.search(topic.text, k=CANDIDATE_PASSAGES * 2, filters=filters, language=q.language)
+        k = CANDIDATE_PASSAGES * 2
+        if q.places and not filters.case_study_ids:  # "a study visit to Spain": the Actions naming Spain
+            naming = self.grounding().actions_naming(q.places)
+            if not naming:
+                return self.extractive.abstain(
+                    q, self.search(topic.text, k=3, filters=filters, language=q.language)
+                )
+            filters = replace(filters, case_study_ids=naming)
+            k = min(MAX_PLACE_PASSAGES, CANDIDATE_PASSAGES * len(naming))
+        passages = self.search(topic.text, k=k, filters=filters, language=q.language)
         ranked = self.extractive.rank_sentences(topic, passages)
         best: dict[str, ScoredSentence] = {}
         for sentence in ranked:
-            if self.extractive.is_evidence(topic, sentence):
+            # naming the place asked about (holds_answer) and a word of the topic ("visit") is
+            # evidence enough for the lower bar
+            relaxed = bool(q.places) and term_overlap(topic, sentence.text) > 0
+            if self.extractive.is_evidence(topic, sentence, relaxed=relaxed):
                 best.setdefault(sentence.chunk.case_study_id, sentence)
         if not best:
             return self.extractive.abstain(q, passages)
@@ -289,7 +311,7 @@ class Casebook:
     def _scope(self, q: Question, filters: SearchFilters | None) -> Scope:
         """What the question names; a follow-up's carried Actions (a case_study_ids filter) count as named."""
         actions = self.actions()
-        scope = resolve_scope(q.text, actions, self.library.taxonomy, self.library_text())
+        scope = resolve_scope(q.text, actions, self.library.taxonomy, self.grounding().countries)
         if not scope.actions and filters and filters.case_study_ids:
             carried = tuple(a for a in actions if a.id in filters.case_study_ids)
             scope = replace(scope, actions=carried, matched={a.id: () for a in carried})
@@ -409,7 +431,7 @@ class Casebook:
         remembered = self._cited
         taxonomy = self.library.taxonomy
         return ConversationResolver(
-            self.actions(), taxonomy, self.library_text(), lambda t: remembered.get(t.strip(), ())
+            self.actions(), taxonomy, self.grounding().countries, lambda t: remembered.get(t.strip(), ())
         )
 
     @cached_property
@@ -443,10 +465,6 @@ class Casebook:
             c for c in self.library.lexical().chunks if c.case_study_id == action_id and c.section == section
         ]
         return min(chunks, key=lambda c: c.position, default=None)
-
-    def library_text(self) -> str:
-        """All passages, folded: to tell whether the library mentions a name at all."""
-        return self.grounding().text
 
     def grounding(self) -> LibraryText:
         """What each Action's text mentions, rebuilt when the library changed."""

@@ -76,16 +76,29 @@ def _number(text: str, language: str) -> Decimal | None:
 def _figure(sentence: str, source: str, question: Question) -> str | None:
     """The count the question asks for: the figure followed by what the question counts ("19
     members" for "how many members"), else the sentence's only figure; None when unclear."""
-    candidates = figures(sentence, source)
-    counted = COUNTED.search(fold(question.text))
-    if counted:  # "how many members": only a figure of members
-        candidates = [c for c in candidates if any(_same_noun(counted.group(1), w) for w in words(c[1]))]
+    counted = counted_noun(question)
+    candidates = counted_figures(question, sentence, source)
     if not candidates or (len(candidates) > 1 and not counted):
         return None
     value, following = candidates[0]
     percent = following.lstrip().startswith("%")
     suffix = ("\u00a0%" if question.language == "fr" else "%") if percent else ""
     return format_decimal(value, locale=question.language) + suffix
+
+
+def counted_noun(question: Question) -> str | None:
+    """What a count question counts ("how many members" -> "members"), folded; None if unsaid."""
+    counted = COUNTED.search(fold(question.text))
+    return counted.group(1) if counted else None
+
+
+def counted_figures(question: Question, sentence: str, source: str) -> list[tuple[Decimal, str]]:
+    """The sentence's figures of what the question counts ("19 members" for "how many
+    members"); all its figures when the question names nothing it counts."""
+    candidates = figures(sentence, source)
+    if noun := counted_noun(question):
+        candidates = [c for c in candidates if any(_same_noun(noun, w) for w in words(c[1]))]
+    return candidates
 
 
 def _same_noun(a: str, b: str) -> bool:

@@ -29,7 +29,7 @@ ACTIONS = [
 
 @pytest.fixture(scope="module")
 def resolver() -> ConversationResolver:
-    return ConversationResolver(ACTIONS, load_taxonomy(), "belgique portugal")
+    return ConversationResolver(ACTIONS, load_taxonomy(), {"BE", "PT"})
 
 
 def test_question_naming_nothing_carries_over_the_action_named_before(resolver: ConversationResolver) -> None:
@@ -84,7 +84,7 @@ def test_question_naming_its_own_action_stands_alone(resolver: ConversationResol
 
 def test_actions_cited_in_the_previous_answer_carry_over() -> None:
     cited = {"It trained labour inspectors [1].": ("senegal",)}
-    resolver = ConversationResolver(ACTIONS, load_taxonomy(), "", lambda text: cited.get(text, ()))
+    resolver = ConversationResolver(ACTIONS, load_taxonomy(), set(), lambda text: cited.get(text, ()))
     follow = resolver.resolve(
         "What did they learn?", [("Which Action trained inspectors?", "It trained labour inspectors [1].")]
     )

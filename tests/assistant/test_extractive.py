@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.extractive import ScoredSentence, holds_answer
@@ -47,3 +49,10 @@ def test_a_question_for_a_rate_wants_a_percentage_not_any_figure(question: str) 
     q = analyse(question)
     assert not holds_answer(q, _sentence("Some 11,300 Ghanaians returned in 2017 and 2018."))
     assert holds_answer(q, _sentence("The share referred to psychosocial support rose from 9% to 27%."))
+
+
+def test_a_sentence_answers_about_a_place_only_if_it_names_that_place_in_any_language() -> None:
+    question = replace(analyse("Which delegation made a study visit to Spain?"), places=frozenset({"ES"}))
+    assert holds_answer(question, _sentence("A delegation of six made a study visit to Spain."))
+    assert holds_answer(question, _sentence("Uma delegação realizou uma visita de estudo a Espanha.", "pt"))
+    assert not holds_answer(question, _sentence("A delegation of six made a study visit to Italy."))

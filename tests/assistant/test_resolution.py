@@ -149,3 +149,12 @@ def test_a_question_for_an_actions_lessons_lists_every_point_of_its_lessons_sect
         "Returnees improve the tools",
     ):
         assert point in answer.answer
+
+
+def test_actions_visiting_a_country_are_found_in_every_language_the_library_names_it(
+    casebook: Casebook,
+) -> None:
+    # Spain is "Spain" in the Ghana case study and "Espanha" in the Cabo Verde one
+    answer = casebook.ask("Quelles Actions ont organisé une visite d’étude en Espagne ?")
+    cited = {c.chunk.case_study_id for c in answer.citations}
+    assert not answer.abstained and {GHANA_POLICY, "cabo-verde-2017-2019-uma-nova-estrategia"} <= cited
