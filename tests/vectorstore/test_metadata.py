@@ -13,9 +13,9 @@ def test_metadata_round_trip_rebuilds_the_chunk(corpus_chunks: list[Chunk]) -> N
     assert md.chunk_from_metadata(chunk.id, chunk.text, md.chunk_to_metadata(chunk)) == chunk
 
 
-def test_metadata_holds_only_scalars(corpus_chunks: list[Chunk]) -> None:
-    values = md.chunk_to_metadata(corpus_chunks[0]).values()
-    assert all(isinstance(v, str | int | float | bool) for v in values)
+def test_metadata_holds_scalars_and_integer_arrays_only(corpus_chunks: list[Chunk]) -> None:
+    for value in md.chunk_to_metadata(corpus_chunks[0]).values():
+        assert isinstance(value, str | int | float | bool) or all(isinstance(v, int) for v in value)
 
 
 def test_missing_theme_and_criteria_survive_the_round_trip(corpus_chunks: list[Chunk]) -> None:
@@ -23,16 +23,47 @@ def test_missing_theme_and_criteria_survive_the_round_trip(corpus_chunks: list[C
     assert md.chunk_from_metadata(chunk.id, chunk.text, md.chunk_to_metadata(chunk)) == chunk
 
 
-def test_criteria_are_stored_as_flags_and_as_text(corpus_chunks: list[Chunk]) -> None:
+def test_criteria_are_stored_as_an_integer_array(corpus_chunks: list[Chunk]) -> None:
     metadata = md.chunk_to_metadata(replace(corpus_chunks[0], criteria=(4, 10)))
-    assert metadata["crit_4"] is True and metadata["crit_10"] is True
-    assert metadata[md.CRITERIA] == "4,10"
+    assert metadata[md.CRITERIA] == [4, 10]
+    assert not [key for key in metadata if key.startswith("crit_")]
+
+
+def test_keys_without_a_value_are_absent(back_cover: Chunk) -> None:
+    metadata = md.chunk_to_metadata(back_cover)
+    absent = {
+        md.ACTION,
+        md.COUNTRY,
+        md.COUNTRY_CODE,
+        md.YEARS,
+        md.YEAR_START,
+        md.YEAR_END,
+        md.THEME,
+        md.CRITERIA,
+    }
+    assert not absent & metadata.keys()
+    assert "" not in metadata.values()
+
+
+def test_a_passage_with_absent_keys_survives_the_round_trip(back_cover: Chunk) -> None:
+    metadata = md.chunk_to_metadata(back_cover)
+    assert md.chunk_from_metadata(back_cover.id, back_cover.text, metadata) == back_cover
+
+
+def test_the_iso_country_code_is_stored_beside_the_printed_name(corpus_chunks: list[Chunk]) -> None:
+    metadata = md.chunk_to_metadata(replace(corpus_chunks[0], country="Jordanie"))
+    assert (metadata[md.COUNTRY], metadata[md.COUNTRY_CODE]) == ("Jordanie", "JO")
+
+
+def test_a_name_that_is_no_known_country_has_no_code(corpus_chunks: list[Chunk]) -> None:
+    metadata = md.chunk_to_metadata(replace(corpus_chunks[0], country="Atlantis"))
+    assert metadata[md.COUNTRY] == "Atlantis" and md.COUNTRY_CODE not in metadata
 
 
 def test_years_are_stored_as_first_and_last_year() -> None:
     assert md.year_span("2016-2019") == (2016, 2019)
     assert md.year_span("2019") == (2019, 2019)
-    assert md.year_span("") == (md.UNKNOWN_YEAR, md.UNKNOWN_YEAR)
+    assert md.year_span("") is None
 
 
 def test_json_round_trip_rebuilds_the_chunk(corpus_chunks: list[Chunk]) -> None:

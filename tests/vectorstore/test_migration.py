@@ -1,0 +1,193 @@
+"""An index written by the previous Casebook (metadata schema 1) is migrated in place on first
+open, embedded and on a real `chroma run` server: nothing lost, nothing duplicated, nothing
+re-embedded, and every filter works on it.
+
+The fixture writes the old format with plain chromadb, as the previous `ChunkStore` did: criteria
+as the text "4,10" plus `crit_N` flags, "" for a missing theme, action, country or years, 0 for
+unreadable years, no country code, no embedding function in the configuration.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import chromadb
+import pytest
+from chromadb.api import ClientAPI
+from chromadb.config import Settings
+
+from ingest.models import Chunk
+from ingest.sentences import split_sentences
+from tests.chroma_server import ChromaServer
+from vectorstore import metadata as md
+from vectorstore import migration
+from vectorstore.chroma_store import DEFAULT_COLLECTION, SENTENCES_SUFFIX, ChunkStore
+from vectorstore.embeddings import CasebookEmbeddings, UseEmbeddings
+from vectorstore.filters import SearchFilters
+
+_SETTINGS = Settings(anonymized_telemetry=False)
+
+
+def schema_1_metadata(chunk: Chunk) -> dict[str, Any]:
+    """The metadata the previous Casebook stored for `chunk` (vectorstore/metadata.py at c34658b)."""
+    years = [int(y) for y in re.findall(r"\d{4}", chunk.years)]
+    return {
+        "case_study_id": chunk.case_study_id,
+        "action": chunk.action,
+        "country": chunk.country,
+        "years": chunk.years,
+        "year_start": min(years, default=0),
+        "year_end": max(years, default=0),
+        "theme": chunk.theme or "",
+        "criteria": ",".join(str(c) for c in chunk.criteria),
+        "section": chunk.section,
+        "language": chunk.language,
+        "source": chunk.source,
+        "page": chunk.page,
+        "position": chunk.position,
+        **{f"crit_{c}": True for c in chunk.criteria},
+    }
+
+
+def write_schema_1_index(
+    client: ClientAPI, name: str, embeddings: CasebookEmbeddings, chunks: list[Chunk]
+) -> None:
+    """Both collections as the previous `ChunkStore` created and filled them."""
+    old: Any = {"configuration": {"hnsw": {"space": "cosine"}}, "embedding_function": None}
+    model = {"embedding_model_id": embeddings.model_id}
+    texts = [chunk.text for chunk in chunks]
+    client.create_collection(name, metadata=model, **old).add(
+        ids=[chunk.id for chunk in chunks],
+        embeddings=embeddings.embed_documents(texts),  # type: ignore[arg-type]
+        documents=texts,
+        metadatas=[schema_1_metadata(chunk) for chunk in chunks],
+    )
+    rows = [
+        (f"{chunk.id}#{i}", sentence, {"chunk_id": chunk.id, "order": i})
+        for chunk in chunks
+        for i, sentence in enumerate(split_sentences(chunk.text, chunk.language) or [chunk.text])
+    ]
+    client.create_collection(name + SENTENCES_SUFFIX, metadata=model, **old).add(
+        ids=[row[0] for row in rows],
+        embeddings=embeddings.embed_documents([row[1] for row in rows]),  # type: ignore[arg-type]
+        documents=[row[1] for row in rows],
+        metadatas=[row[2] for row in rows],  # type: ignore[misc]
+    )
+
+
+@dataclass
+class Legacy:
+    """A schema-1 index, what it held before, and the new code's store opened on it."""
+
+    chunks: list[Chunk]
+    client: ClientAPI
+    name: str
+    before: Any  # the chunks' records (ids, documents, metadatas, vectors) as the old code wrote them
+    sentences_before: int
+    reopen: Callable[[], ChunkStore]
+    store: ChunkStore
+
+    def records(self) -> Any:
+        collection = self.client.get_collection(self.name, embedding_function=None)
+        return collection.get(include=["documents", "metadatas", "embeddings"])
+
+    def ids_where(self, where: Any) -> set[str]:
+        return set(self.client.get_collection(self.name).get(where=where, include=[])["ids"])
+
+
+@pytest.fixture(scope="module", params=["embedded", "server"])
+def legacy(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    use: UseEmbeddings,
+    corpus_chunks: list[Chunk],
+    back_cover: Chunk,
+) -> Legacy:
+    # the Jordan case study prints its country in French, as the real one does
+    chunks = [
+        replace(c, country="Jordanie") if c.country == "Jordan" else c
+        for c in corpus_chunks
+        if c.country in ("Jordan", "Paraguay")
+    ] + [back_cover]
+    reopen: Callable[[], ChunkStore]
+    if request.param == "embedded":
+        folder: Path = tmp_path_factory.mktemp("schema-1")
+        client: ClientAPI = chromadb.PersistentClient(path=str(folder), settings=_SETTINGS)
+        name = DEFAULT_COLLECTION
+        reopen = lambda: ChunkStore.persistent(folder, use)  # noqa: E731
+    else:
+        server: ChromaServer = request.getfixturevalue("chroma_server")
+        client = chromadb.HttpClient(
+            host="127.0.0.1", port=server.port, settings=Settings(anonymized_telemetry=False)
+        )
+        name = f"schema1-{uuid.uuid4().hex[:8]}"
+        reopen = lambda: ChunkStore.from_url(server.url, use, collection=name)  # noqa: E731
+    write_schema_1_index(client, name, use, chunks)
+    before = client.get_collection(name).get(include=["documents", "metadatas", "embeddings"])
+    sentences_before = client.get_collection(name + SENTENCES_SUFFIX).count()
+    store = reopen()
+    store.count()  # a server store connects (and migrates) on first use
+    return Legacy(chunks, client, name, before, sentences_before, reopen, store)
+
+
+def _by_id(records: Any, field: str) -> dict[str, Any]:
+    return dict(zip(records["ids"], list(records[field]), strict=True))
+
+
+def test_a_migrated_index_keeps_every_chunk_once_under_its_id(legacy: Legacy) -> None:
+    assert legacy.store.count() == len(legacy.chunks) == len(legacy.before["ids"])
+    assert sorted(legacy.records()["ids"]) == sorted(legacy.before["ids"])
+    assert sorted(legacy.store.all_chunks(), key=lambda c: c.id) == sorted(legacy.chunks, key=lambda c: c.id)
+
+
+def test_a_migrated_index_is_not_re_embedded(legacy: Legacy) -> None:
+    after = legacy.records()
+    assert _by_id(after, "documents") == _by_id(legacy.before, "documents")
+    before_vectors = _by_id(legacy.before, "embeddings")
+    assert all((vector == before_vectors[i]).all() for i, vector in _by_id(after, "embeddings").items())
+
+
+def test_a_migrated_index_keeps_the_sentences(legacy: Legacy) -> None:
+    sentences = legacy.client.get_collection(legacy.name + SENTENCES_SUFFIX)
+    assert sentences.count() == legacy.sentences_before
+    chunk = legacy.chunks[0]
+    assert len(legacy.store.sentence_vectors([chunk.id])[chunk.id]) >= 1
+
+
+def test_migrated_metadata_is_what_a_new_index_stores(legacy: Legacy) -> None:
+    expected = {chunk.id: md.chunk_to_metadata(chunk) for chunk in legacy.chunks}
+    assert _by_id(legacy.records(), "metadatas") == expected
+
+
+def test_criterion_and_country_filters_work_on_a_migrated_index(legacy: Legacy) -> None:
+    jordan = {c.id for c in legacy.chunks if c.country == "Jordanie"}
+    paraguay = {c.id for c in legacy.chunks if c.country == "Paraguay"}
+    for filters in (SearchFilters(criteria=(4, 10)), SearchFilters(countries=("Jordan",))):
+        assert {c.id for c, _ in legacy.store.query("refuge", len(legacy.chunks), filters)} == jordan
+    assert legacy.ids_where({"country_code": "JO"}) == jordan
+    assert legacy.ids_where({"criteria": {"$contains": 3}}) == paraguay
+
+
+def test_a_migrated_index_records_its_schema_and_embedding_function(legacy: Legacy) -> None:
+    for name in (legacy.name, legacy.name + SENTENCES_SUFFIX):
+        recorded = legacy.client.get_collection(name).configuration_json["embedding_function"]
+        assert recorded == {"type": "known", "name": "casebook", "config": {"backend": "use-multilingual"}}
+    assert legacy.client.get_collection(legacy.name).metadata[md.SCHEMA_KEY] == md.SCHEMA_VERSION
+
+
+def test_opening_a_migrated_index_again_changes_nothing(legacy: Legacy) -> None:
+    migrated = legacy.records()
+    assert legacy.reopen().count() == len(legacy.chunks)
+    assert migration.migrate(legacy.client.get_collection(legacy.name)) == 0  # even when forced
+    assert _by_id(legacy.records(), "metadatas") == _by_id(migrated, "metadatas")
+
+
+def test_keys_that_are_not_casebook_s_survive_the_upgrade(corpus_chunks: list[Chunk]) -> None:
+    old = {**schema_1_metadata(corpus_chunks[0]), "reviewed_by": "ana"}
+    assert "reviewed_by" not in migration.upgrade_patch(old)
+    assert migration.upgrade_patch(md.chunk_to_metadata(corpus_chunks[0])) == {}
