@@ -25,7 +25,7 @@ from assistant.scope import Scope, resolve_scope
 from assistant.settings import Settings
 from assistant.short_answers import lead_with_fact
 from ingest.countries import cities_in, country_code
-from ingest.models import Chunk
+from ingest.models import CRITERIA_SECTION, Chunk
 from ingest.text import fold
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import ScoredChunk
@@ -278,7 +278,18 @@ class Casebook:
                 best.setdefault(sentence.chunk.case_study_id, sentence)
         if not best:
             return self.extractive.abstain(q, passages)
-        return compose_answer(q, list(best.values())[:MAX_LISTED_ACTIONS], mode="extractive")
+        listed = list(best.values())[:MAX_LISTED_ACTIONS]
+        if q.wants("country"):  # "… and in which countries?": each Action's header says where
+            listed = [s for sentence in listed for s in (sentence, *self._header_of(sentence.chunk))]
+        return compose_answer(q, listed, mode="extractive")
+
+    def _header_of(self, chunk: Chunk) -> list[ScoredSentence]:
+        """The line of an Action's case study that names it, its country and years ("Title —
+        Country (2015-2017)", atop its criteria box), as a sentence to cite."""
+        box = self.passage_of(chunk.case_study_id, CRITERIA_SECTION)
+        if box is None or chunk.country not in (line := box.text.split("\n", 1)[0]):
+            return []
+        return [ScoredSentence(line, box, 0.0, 0.0)]
 
     def _per_action(self, q: Question, scope: Scope, filters: SearchFilters) -> Answer:
         """A question naming several Actions: the best evidence from each of them. Once one of
