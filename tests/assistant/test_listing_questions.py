@@ -60,3 +60,18 @@ def test_a_listing_question_first_names_the_action_about_its_topic(
     assert not answer.abstained
     assert answer.citations[0].chunk.country == country
     assert country in answer.answer  # the answer names where it took place
+
+
+def test_a_listing_question_asking_where_cites_each_actions_header_naming_its_country(
+    corpus_casebook: Casebook,
+) -> None:
+    answer = corpus_casebook.ask(
+        "Which Actions in the collection deal with diaspora engagement, and in which countries did they take place?"
+    )
+    for action_id in {c.chunk.case_study_id for c in answer.citations}:
+        headers = [
+            c
+            for c in answer.citations
+            if c.chunk.case_study_id == action_id and c.chunk.section == "criteria"
+        ]
+        assert headers and headers[0].chunk.country in headers[0].quote
