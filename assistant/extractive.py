@@ -31,6 +31,7 @@ UNITS_OF_TIME = (
     "horas?|hours?|heures?"
 )
 NUMBER_WORDS = "|".join(word for spelled in SPELLED_NUMBERS.values() for word in spelled.split())
+MEASURE = re.compile(rf"\s*(%|(?i:({UNITS_OF_TIME})\b))")  # what follows a figure that counts no things
 DATE = re.compile(rf"\b(19|20)\d{{2}}\b|\b({'|'.join(MONTHS)})\b")  # on folded text
 SHAPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "duration": re.compile(rf"(?i:\b(\d+|{NUMBER_WORDS})\s+({UNITS_OF_TIME})\b)"),
@@ -50,8 +51,9 @@ def _names_another_country(sentence: str, chunk: Chunk) -> bool:
 
 
 def _holds_figure(sentence: str, chunk: Chunk) -> bool:
-    """Whether the sentence holds a count: a figure or a number word, not a year or a date's day."""
-    return bool(figures(sentence, chunk.language))
+    """Whether the sentence holds a count: a figure or a number word, not a year or a date's
+    day, nor a length of time or a share ("118 days", "43 %" count no applications)."""
+    return any(not MEASURE.match(following) for _, following in figures(sentence, chunk.language))
 
 
 def _holds_date(sentence: str, _chunk: Chunk) -> bool:

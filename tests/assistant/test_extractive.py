@@ -56,3 +56,12 @@ def test_a_sentence_answers_about_a_place_only_if_it_names_that_place_in_any_lan
     assert holds_answer(question, _sentence("A delegation of six made a study visit to Spain."))
     assert holds_answer(question, _sentence("Uma delegação realizou uma visita de estudo a Espanha.", "pt"))
     assert not holds_answer(question, _sentence("A delegation of six made a study visit to Italy."))
+
+
+def test_a_length_of_time_or_a_share_is_no_count_of_things() -> None:
+    question = analyse("How many applications did the office receive in 2017?")
+    assert not holds_answer(
+        question, _sentence("The wait for an appointment reached 118 days at the end of 2017.")
+    )
+    assert not holds_answer(question, _sentence("In 2017, 43 % of the files concerned children."))
+    assert holds_answer(question, _sentence("In 2017, the office received 13,870 applications."))
