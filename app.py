@@ -1,7 +1,7 @@
 """Casebook's web app: Chat, Lessons learnt and Library tabs wired to the `Casebook` service.
 
-Widgets and wiring only; what is shown is built in assistant/ (web_render, lessons, matrix,
-library_view, uploads, chat_stream, access). Run `python app.py` or `casebook-app`.
+Widgets and wiring only; what is shown is built in assistant/ (web/, answering/lessons,
+library/uploads). Run `python app.py` or `casebook-app`.
 """
 
 from __future__ import annotations
@@ -18,13 +18,10 @@ import gradio as gr
 from PIL import Image
 from tqdm import tqdm
 
-from assistant.access import credentials
-from assistant.answers import Answer, passage_json
-from assistant.chat_stream import stream_turn
-from assistant.downloads import Downloads
-from assistant.lessons import DEFAULT_SECTIONS, build_filters, search_lessons, to_csv, to_markdown
-from assistant.library_view import ACTION_COLUMNS, REPORT_COLUMNS, action_rows, report_rows
-from assistant.matrix import matrix_png
+from assistant.answering.answers import Answer, passage_json
+from assistant.answering.lessons import DEFAULT_SECTIONS, build_filters, search_lessons, to_csv, to_markdown
+from assistant.errors import StoreUnavailableError
+from assistant.library.uploads import UploadRejected, UploadRules, store_upload
 from assistant.quiz import (
     QUIZ_FORMATS,
     QUIZ_KINDS,
@@ -36,10 +33,13 @@ from assistant.quiz import (
 )
 from assistant.service import Casebook
 from assistant.settings import Settings
-from assistant.uploads import UploadRejected, UploadRules, store_upload
-from assistant.web_render import answer_markdown, citations_panel, lesson_groups_html
-from ingest.models import SECTION_KEYS
-from vectorstore.chroma_store import StoreUnavailableError
+from assistant.types import SECTION_KEYS
+from assistant.web.access import credentials
+from assistant.web.chat_stream import stream_turn
+from assistant.web.downloads import Downloads
+from assistant.web.library_view import ACTION_COLUMNS, REPORT_COLUMNS, action_rows, report_rows
+from assistant.web.matrix import matrix_png
+from assistant.web.render import answer_markdown, citations_panel, lesson_groups_html
 
 log = logging.getLogger("casebook.app")
 UI_LANG = "en"

@@ -12,20 +12,16 @@ from typing import Any
 
 from tqdm import tqdm
 
-from assistant.answers import Answer, passage_json
-from assistant.baseline import COMPARED, LangChainBaseline, ratios
-from assistant.conversation import Turn, load_history, parse_history
-from assistant.evaluation import EvalQuestion, evaluate, load_questions, rows_to_json, summarise
-from assistant.library import IngestReport, LibraryError
+from assistant.answering.answers import Answer, passage_json
+from assistant.answering.conversation import Turn, load_history, parse_history
+from assistant.errors import EmbeddingModelError, StoreUnavailableError
+from assistant.evaluation.baseline import COMPARED, LangChainBaseline, ratios
+from assistant.evaluation.scoring import EvalQuestion, evaluate, load_questions, rows_to_json, summarise
+from assistant.library.index import IngestReport, LibraryError
 from assistant.quiz import QUIZ_FORMATS, QuizRequest, build_quiz, export_quiz
 from assistant.service import Casebook
 from assistant.settings import Settings
-from ingest.language import LANGUAGES
-from ingest.models import SECTION_KEYS
-from vectorstore.chroma_store import StoreUnavailableError
-from vectorstore.embeddings import EmbeddingModelError
-from vectorstore.filters import SearchFilters
-from vectorstore.hybrid import ScoredChunk
+from assistant.types import LANGUAGES, SECTION_KEYS, ScoredChunk, SearchFilters
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 

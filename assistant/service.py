@@ -9,21 +9,26 @@ from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
-from assistant.answers import Answer, Citation, ResolvedAction
-from assistant.citation_check import CitationCheck, SupportMeter, checked_stream
-from assistant.conversation import ConversationResolver, FollowUp, Turn, parse_history
-from assistant.extractive import ExtractiveAnswerer, ExtractiveConfig, ScoredSentence, compose_answer
-from assistant.generative import GenerativeAnswerer
-from assistant.grounding import LibraryText
-from assistant.library import IngestReport, Library, ProgressCallback
-from assistant.llm import LLMError, build_chat_model
-from assistant.messages import message
-from assistant.metadata_answers import MetadataAnswerer
-from assistant.questions import Question, analyse, listing_topic
-from assistant.records import ActionRecord
-from assistant.scope import Scope, resolve_scope
+from assistant.answering.answers import Answer, Citation, ResolvedAction
+from assistant.answering.citation_check import CitationCheck, SupportMeter, checked_stream
+from assistant.answering.conversation import ConversationResolver, FollowUp, Turn, parse_history
+from assistant.answering.extractive import (
+    ExtractiveAnswerer,
+    ExtractiveConfig,
+    ScoredSentence,
+    compose_answer,
+)
+from assistant.answering.generative import GenerativeAnswerer
+from assistant.answering.grounding import LibraryText
+from assistant.answering.llm import LLMError, build_chat_model
+from assistant.answering.messages import message
+from assistant.answering.metadata_answers import MetadataAnswerer
+from assistant.answering.questions import Question, analyse, listing_topic
+from assistant.answering.scope import Scope, resolve_scope
+from assistant.answering.short_answers import lead_with_fact
+from assistant.library.index import IngestReport, Library, ProgressCallback
+from assistant.library.records import ActionRecord
 from assistant.settings import Settings
-from assistant.short_answers import lead_with_fact
 from ingest.countries import cities_in, country_code
 from ingest.models import Chunk
 from ingest.text import fold

@@ -15,10 +15,10 @@ from fpdf import FPDF
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from assistant.library.uploads import safe_name
 from assistant.service import MAX_QUESTION_CHARS, Casebook
 from assistant.settings import Settings
-from assistant.uploads import safe_name
-from assistant.web_render import answer_markdown, citations_panel
+from assistant.web.render import answer_markdown, citations_panel
 from ingest.errors import IngestError, UnreadableFileError
 from ingest.loader import load_file
 from ingest.taxonomy import load_taxonomy
