@@ -6,13 +6,14 @@ Read once by the CLI or the app and passed down; lower layers receive plain argu
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-BUNDLED_LIBRARY = PROJECT_ROOT / "data" / "case_studies"
+# Package data, so an installed wheel has it too; a folder on disk (the package is not zipped).
+BUNDLED_LIBRARY = Path(str(files("assistant.library") / "bundled"))
 
 
 class Settings(BaseSettings):

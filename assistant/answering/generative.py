@@ -9,27 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.answering.conversation import Turn
 from assistant.answering.llm import complete, stream_text
-from assistant.settings import PROJECT_ROOT
 from ingest.models import Chunk
 
-PROMPTS = PROJECT_ROOT / "prompts"
+PROMPTS = files("prompts")
 LANGUAGE_NAMES = {"en": "English", "fr": "French (français)", "es": "Spanish (español)"}
 HISTORY_TURNS = 3  # earlier turns shown to the model
 HISTORY_CHARS = 600  # of each earlier answer
 
 
 @lru_cache(maxsize=16)
-def load_prompt(name: str, language: str | None = None, folder: Path = PROMPTS) -> str:
+def load_prompt(name: str, language: str | None = None) -> str:
     """prompts/<name>.<language>.txt when wording differs by language, else prompts/<name>.txt."""
-    localised = folder / f"{name}.{language}.txt"
-    path = localised if language and localised.exists() else folder / f"{name}.txt"
+    localised = PROMPTS / f"{name}.{language}.txt"
+    path = localised if language and localised.is_file() else PROMPTS / f"{name}.txt"
     return path.read_text(encoding="utf-8")
 
 
