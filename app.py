@@ -20,12 +20,11 @@ from tqdm import tqdm
 
 from assistant.answering.answers import Answer, passage_json
 from assistant.answering.lessons import DEFAULT_SECTIONS, build_filters, search_lessons, to_csv, to_markdown
-from assistant.errors import StoreUnavailableError
+from assistant.errors import CasebookError, translated
 from assistant.library.uploads import UploadRejected, UploadRules, store_upload
 from assistant.quiz import (
     QUIZ_FORMATS,
     QUIZ_KINDS,
-    QuizError,
     QuizRequest,
     build_quiz,
     export_quiz,
@@ -76,16 +75,17 @@ document.addEventListener("click", (event) => {
 
 
 def shown_to_user(handler: Callable[..., Any]) -> Callable[..., Any]:
-    """`handler` with a store that cannot be used now (a Chroma server down, a refused token)
-    shown as that message in the page and the API instead of a bare "Error"; the next request
-    tries the server again."""
+    """`handler` with Casebook's errors (a store that cannot be used now, a quiz that cannot be
+    built...) shown as their message in the page and the API instead of a bare "Error": the one
+    place the app turns errors into messages. The next request tries again."""
     if inspect.isgeneratorfunction(handler):
 
         @functools.wraps(handler)
         def stream(*args: Any, **kwargs: Any) -> Iterator[Any]:
             try:
-                yield from handler(*args, **kwargs)
-            except StoreUnavailableError as error:
+                with translated():
+                    yield from handler(*args, **kwargs)
+            except CasebookError as error:
                 raise gr.Error(str(error)) from error
 
         return stream
@@ -93,8 +93,9 @@ def shown_to_user(handler: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(handler)
     def call(*args: Any, **kwargs: Any) -> Any:
         try:
-            return handler(*args, **kwargs)
-        except StoreUnavailableError as error:
+            with translated():
+                return handler(*args, **kwargs)
+        except CasebookError as error:
             raise gr.Error(str(error)) from error
 
     return call
@@ -268,20 +269,17 @@ def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
         request: gr.Request | None = None,
     ) -> tuple[str, str]:
         """A quiz (preview in Markdown, and a file in `fmt`); every parameter is optional."""
-        try:
-            wanted = QuizRequest(
-                action_ids=tuple(action_ids or ()),
-                criteria=tuple(criteria or ()),
-                theme=theme or None,
-                sections=tuple(sections or ()),
-                n=int(n),
-                kinds=QUIZ_KINDS if kinds is None else tuple(kinds),
-                language=language or None,
-                seed=None if seed is None else int(seed),
-            )
-            items = build_quiz(casebook, wanted)
-        except QuizError as error:
-            raise gr.Error(str(error)) from error
+        wanted = QuizRequest(
+            action_ids=tuple(action_ids or ()),
+            criteria=tuple(criteria or ()),
+            theme=theme or None,
+            sections=tuple(sections or ()),
+            n=int(n),
+            kinds=QUIZ_KINDS if kinds is None else tuple(kinds),
+            language=language or None,
+            seed=None if seed is None else int(seed),
+        )
+        items = build_quiz(casebook, wanted)
         text = export_quiz(items, fmt)
         path = (
             downloads.fresh_folder(request.session_hash if request else None, "quiz")
@@ -487,8 +485,9 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
     try:
-        casebook = prepare(settings)
-    except StoreUnavailableError as error:
+        with translated():
+            casebook = prepare(settings)
+    except CasebookError as error:
         raise SystemExit(f"casebook: {error}") from error
     downloads = Downloads()
     demo = build(casebook, downloads)

@@ -1,6 +1,48 @@
-"""The errors the app and the CLI handle, re-exported from the layers that raise them."""
+"""Every error Casebook reports to its user, under one base, `CasebookError`.
 
-from vectorstore.chroma_store import StoreUnavailableError
-from vectorstore.embeddings import EmbeddingModelError
+The engine raises these; the errors of the lower layers (the store, the embedding model) become
+them in `translated()`. The CLI turns them into exit codes and the app into messages, each in one
+place. Anything else that escapes is a bug.
+"""
 
-__all__ = ["EmbeddingModelError", "StoreUnavailableError"]
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from vectorstore import chroma_store, embeddings
+
+
+class CasebookError(Exception):
+    """An error the user can act on, shown as its one-line message."""
+
+
+class UsageError(CasebookError):
+    """A request that cannot be carried out as given: an unknown option value, a malformed range."""
+
+
+class UnknownActionError(UsageError):
+    """An Action id the library does not hold."""
+
+
+class InputFileError(CasebookError):
+    """A file or folder to read that does not exist or cannot be read."""
+
+
+class StoreUnavailableError(CasebookError):
+    """The Chroma store cannot be used now (a server down, a refused token); retrying may succeed."""
+
+
+class EmbeddingModelError(CasebookError):
+    """The embedding model cannot be loaded; the message says what to do."""
+
+
+@contextmanager
+def translated() -> Iterator[None]:
+    """Raise the lower layers' errors as Casebook's, keeping the original as the cause."""
+    try:
+        yield
+    except chroma_store.StoreUnavailableError as error:
+        raise StoreUnavailableError(str(error)) from error
+    except embeddings.EmbeddingModelError as error:
+        raise EmbeddingModelError(str(error)) from error

@@ -88,7 +88,7 @@ def test_cli_reports_an_unreachable_server_in_one_line(
     monkeypatch.setenv("CASEBOOK_CHROMA_TOKEN", "secret-token")
     code = cli.main(["search", "migration"])
     err = capsys.readouterr().err.strip()
-    assert code == cli.EXIT_USAGE
+    assert code == cli.EXIT_SOME_FAILED
     assert err.startswith(f"casebook: the Chroma server at {url} is not reachable: ")
     assert len(err.splitlines()) == 1 and "Traceback" not in err
 
@@ -128,6 +128,6 @@ def test_a_wrong_token_is_reported_in_one_line(
     monkeypatch.setenv("CASEBOOK_CHROMA_TOKEN", "not-the-token")
     code = cli.main(["search", "migration"])
     err = capsys.readouterr().err.strip()
-    assert code == cli.EXIT_USAGE
+    assert code == cli.EXIT_SOME_FAILED
     assert err == f"casebook: the Chroma server at {gateway.url} refused the token: HTTP 401"
     assert gateway.refused > 0

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from assistant.answering.questions import TOKEN, analyse, content_tokens
 from assistant.answering.scope import Scope, resolve_scope
+from assistant.errors import InputFileError, UsageError
 from assistant.library.records import ActionRecord
 from ingest.countries import country_code, name_index
 from ingest.taxonomy import Taxonomy
@@ -38,7 +39,7 @@ LIBRARY_WIDE = frozenset(
 )
 
 
-class HistoryError(ValueError):
+class HistoryError(UsageError):
     """A history that is not a list of [user, assistant] pairs of strings."""
 
 
@@ -70,7 +71,7 @@ def load_history(path: Path) -> list[Turn]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
-        raise HistoryError(f"--history {path}: {error}") from error
+        raise InputFileError(f"--history {path}: {error}") from error
     return parse_history(data)
 
 

@@ -22,13 +22,14 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
+from assistant.errors import CasebookError
 from assistant.settings import Settings
 
 EXTRAS = {"ollama": "ollama", "openai": "openai", "llamacpp": "llamacpp", "huggingface": "huggingface"}
 HUGGINGFACE = "huggingface:"
 
 
-class LLMError(Exception):
+class LLMError(CasebookError):
     """The language model could not be built, reached or did not answer in time."""
 
 

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from assistant.answering.answers import Answer
+from assistant.errors import InputFileError
 from ingest.text import fold
 
 SHORT = 4  # expected strings up to this length must match as whole words ("24" not in "2024")
@@ -70,9 +71,15 @@ class EvalRow:
 
 
 def load_questions(*paths: Path) -> list[EvalQuestion]:
-    """The questions of every file, in order."""
-    lines = [line for path in paths for line in path.read_text(encoding="utf-8").splitlines()]
-    return [EvalQuestion.from_json(json.loads(line)) for line in lines if line.strip()]
+    """The questions of every file, in order; `InputFileError` names a file that cannot be read."""
+    questions: list[EvalQuestion] = []
+    for path in paths:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+            questions += [EvalQuestion.from_json(json.loads(line)) for line in lines if line.strip()]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise InputFileError(f"{path}: {error}") from error
+    return questions
 
 
 def contains(text: str, expected: str) -> bool:

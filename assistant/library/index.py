@@ -26,6 +26,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from assistant.errors import InputFileError
 from assistant.library.records import ActionRecord, IngestRecords
 from assistant.settings import Settings
 from ingest.chunker import chunk_publication
@@ -42,10 +43,6 @@ from vectorstore.lexical import LexicalIndex
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, current file name)
-
-
-class LibraryError(Exception):
-    """A problem with the library as a whole (not one file): bad path, unreachable server."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +88,7 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     folders: list[Path] = []
     for path in paths:
         if not path.exists():
-            raise LibraryError(f"{path}: no such file or folder")
+            raise InputFileError(f"{path}: no such file or folder")
         if path.is_dir():
             folders.append(path.resolve())
             files.extend(

@@ -12,11 +12,13 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from assistant.errors import InputFileError
+
 UPLOADS_FOLDER = "uploads"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-class UploadRejected(Exception):
+class UploadRejected(InputFileError):
     """An uploaded file refused before ingest; `reason` is the one line shown to the user."""
 
     def __init__(self, name: str, reason: str) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from assistant.errors import UnknownActionError
 from assistant.library.records import ActionRecord
 from assistant.quiz.distractors import DistractorPool
 from assistant.quiz.facts import TEXT_FACT_TYPES, Fact, library_facts, normalise
@@ -99,11 +100,11 @@ def _first_sound_item(
 def scope_actions(
     actions: Sequence[ActionRecord], taxonomy: Taxonomy, request: QuizRequest
 ) -> list[ActionRecord]:
-    """The Actions a request covers; raises `QuizError` on unknown ids, criteria, themes or sections."""
+    """The Actions a request covers; raises `UnknownActionError` on unknown ids, `QuizError` on criteria, themes or sections."""
     known = {a.id for a in actions}
     unknown = [i for i in request.action_ids if i not in known]
     if unknown:
-        raise QuizError(f"unknown Action id {', '.join(unknown)} (see `casebook actions`)")
+        raise UnknownActionError(f"unknown Action id {', '.join(unknown)} (see `casebook actions`)")
     numbers = [c.number for c in taxonomy.criteria]
     bad = [c for c in request.criteria if c not in numbers]
     if bad:

@@ -8,12 +8,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from assistant.errors import UsageError
+
 QUIZ_KINDS = ("mcq", "tf", "short")
 WORDING_FILE = Path(__file__).with_name("wording.json")
 
 
-class QuizError(ValueError):
-    """The quiz cannot be built as asked (unknown Action, empty scope, bad kind...)."""
+class QuizError(UsageError):
+    """The quiz cannot be built as asked (empty scope, bad kind...); an unknown Action is an `UnknownActionError`."""
 
 
 @lru_cache(maxsize=1)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.errors import CasebookError
 from assistant.settings import Settings
 
 
-class AuthConfigError(Exception):
+class AuthConfigError(CasebookError):
     """A login setting that cannot be read as user:password."""
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
+from assistant.errors import UnknownActionError
 from assistant.quiz import (
     QUIZ_FORMATS,
     QuizError,
@@ -156,7 +157,7 @@ def test_sections_restrict_the_cited_passages(casebook: Casebook) -> None:
 
 
 def test_unknown_action_is_a_clear_error(casebook: Casebook) -> None:
-    with pytest.raises(QuizError, match="unknown Action"):
+    with pytest.raises(UnknownActionError, match="unknown Action"):
         build_quiz(casebook, QuizRequest(action_ids=("no-such-action",)))
 
 
