@@ -293,7 +293,7 @@ def _remove(casebook: Casebook, args: argparse.Namespace) -> int:
 
 
 def _stats(casebook: Casebook, args: argparse.Namespace) -> int:
-    stats = casebook.stats()
+    stats = casebook.stats().to_json()
     if args.json:
         _print_json(stats)
     else:

@@ -156,7 +156,7 @@ def test_instructions_inside_a_document_are_only_cited_as_text(casebook: Caseboo
         citation.chunk.text in {h.chunk.text for h in casebook.search(citation.chunk.text, k=50)}
         for citation in quoted
     )
-    assert casebook.stats()["files"] == 1  # the "delete every file" sentence did nothing
+    assert casebook.stats().files == 1  # the "delete every file" sentence did nothing
 
 
 def test_an_upload_named_with_dot_dot_cannot_leave_the_upload_folder() -> None:
@@ -177,7 +177,7 @@ def test_hostile_library_files_are_reported_and_nothing_indexed_is_lost_or_dupli
     encrypted.set_encryption(owner_password="owner", user_password="user")
     encrypted.output(str(folder / "encrypted.pdf"))
     before = casebook.search("Nepal Ministry of Labour and Employment", k=10)
-    chunks = casebook.stats()["chunks"]
+    chunks = casebook.stats().chunks
     report = casebook.ingest([folder])
     assert {f.file for f in report.failed} == {
         "empty.txt",
@@ -187,6 +187,6 @@ def test_hostile_library_files_are_reported_and_nothing_indexed_is_lost_or_dupli
         "encrypted.pdf",
     }
     assert all(f.error for f in report.failed)
-    assert report.added == 0 and casebook.stats()["chunks"] == chunks
+    assert report.added == 0 and casebook.stats().chunks == chunks
     after = casebook.search("Nepal Ministry of Labour and Employment", k=10)
     assert [h.chunk.id for h in after] == [h.chunk.id for h in before]  # still serving, same index

@@ -51,8 +51,8 @@ def test_ingest_stores_the_chunks_on_the_server(
 ) -> None:
     client = chromadb.HttpClient(host="127.0.0.1", port=chroma_server.port)
     on_server = client.get_collection(server_casebook.settings.collection).count()
-    assert on_server == server_casebook.stats()["chunks"] > 0
-    assert server_casebook.stats()["store"] == "chroma-server"
+    assert on_server == server_casebook.stats().chunks > 0
+    assert server_casebook.stats().store == "chroma-server"
     assert not (server_casebook.settings.home / "chroma").exists()  # nothing embedded
 
 

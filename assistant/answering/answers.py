@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from ingest.models import Chunk
 
@@ -30,12 +31,22 @@ class ResolvedAction:
         return {"action_id": self.action_id, "matched": list(self.matched)}
 
 
-@dataclass
+class AnswerMode(StrEnum):
+    """How an answer was made; its value is what the JSON output says."""
+
+    EXTRACTIVE = "extractive"  # sentences chosen from the passages
+    METADATA = "metadata"  # from an Action's criteria or thematic area
+    LLM = "llm"  # written by the language model, citations checked
+    EXTRACTIVE_FALLBACK = "extractive-fallback"  # the model failed or was not supported: extractive
+    BASELINE = "baseline"  # the plain LangChain pipeline `casebook eval` compares against
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     answer: str
     abstained: bool
-    mode: str  # "extractive" | "metadata" | "llm" | "extractive-fallback"
+    mode: AnswerMode
     language: str
     citations: list[Citation] = field(default_factory=list)
     nearest: list[Citation] = field(default_factory=list)  # shown when abstaining

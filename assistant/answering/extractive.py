@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.answering.answers import Answer, Citation
+from assistant.answering.answers import Answer, AnswerMode, Citation
 from assistant.answering.messages import join_list, message
 from assistant.answering.questions import SPELLED_NUMBERS, YEAR, Question, term_overlap
 from ingest.countries import countries_in, country_code
@@ -106,7 +106,7 @@ class ExtractiveAnswerer:
             return self.abstain(question, passages)
         parts = question.part_questions()
         if not parts:
-            return compose_answer(question, self._choose(ranked), mode="extractive")
+            return compose_answer(question, self._choose(ranked), mode=AnswerMode.EXTRACTIVE)
         return self._answer_parts(question, parts, ranked)
 
     def _answer_parts(
@@ -130,7 +130,7 @@ class ExtractiveAnswerer:
                 sentence.text != c.text for c in chosen
             ):
                 chosen.append(sentence)
-        answer = compose_answer(question, chosen, mode="extractive")
+        answer = compose_answer(question, chosen, mode=AnswerMode.EXTRACTIVE)
         if not unanswered:
             return answer
         said = message(
@@ -175,7 +175,7 @@ class ExtractiveAnswerer:
             question=question.text,
             answer=message("abstain", question.language),
             abstained=True,
-            mode="extractive",
+            mode=AnswerMode.EXTRACTIVE,
             language=question.language,
             nearest=nearest,
         )
@@ -229,7 +229,7 @@ def _shape_match(question: Question, sentence: str, chunk: Chunk) -> float:
     return 1.0 if any(holds(sentence, chunk) for holds in wanted) else -1.0
 
 
-def compose_answer(question: Question, sentences: Sequence[ScoredSentence], mode: str) -> Answer:
+def compose_answer(question: Question, sentences: Sequence[ScoredSentence], mode: AnswerMode) -> Answer:
     """The sentences grouped by Action, each group led by the Action's name in the question's
     language and each sentence followed by its citation number (one number per passage)."""
     numbers: dict[str, int] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assistant.answering.answers import Answer, Citation
+from assistant.answering.answers import Answer, AnswerMode, Citation
 from assistant.answering.messages import join_list, message
 from assistant.answering.questions import Question
 from assistant.answering.scope import Scope
@@ -57,7 +57,7 @@ class MetadataAnswerer:
         matching = [a for a in actions if number in a.criteria]
         if not matching:
             text = message("no_action_with_criterion", lang, number=number, label=label)
-            return Answer(question.text, text, abstained=False, mode="metadata", language=lang)
+            return Answer(question.text, text, abstained=False, mode=AnswerMode.METADATA, language=lang)
         names = [f"“{a.title}” ({a.country}, {a.years}) [{i}]" for i, a in enumerate(matching, 1)]
         text = message(
             "actions_with_criterion", lang, number=number, label=label, actions=join_list(names, lang)
@@ -78,7 +78,7 @@ class MetadataAnswerer:
             question.text,
             text,
             abstained=False,
-            mode="metadata",
+            mode=AnswerMode.METADATA,
             language=question.language,
             citations=citations,
         )

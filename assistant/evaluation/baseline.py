@@ -20,7 +20,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.answering.answers import Answer, Citation
+from assistant.answering.answers import Answer, AnswerMode, Citation
 from assistant.library.index import Library
 from ingest.models import Chunk
 from ingest.readers import read_document
@@ -75,7 +75,7 @@ class LangChainBaseline:
             question=question,
             answer="\n\n".join(doc.page_content for doc in hits),
             abstained=False,
-            mode="baseline",
+            mode=AnswerMode.BASELINE,
             language="",
             citations=citations,
         )
