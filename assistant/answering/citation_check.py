@@ -174,13 +174,6 @@ def split_answer(text: str) -> list[str]:
     return [s.strip() for s in sentences if s.strip()]
 
 
-def check_answer(text: str, passages: Sequence[Chunk], meter: SupportMeter) -> CitationCheck:
-    check = CitationCheck(passages, meter)
-    for sentence in split_answer(text):
-        check.add(sentence)
-    return check
-
-
 def checked_stream(pieces: Iterable[str], check: CitationCheck) -> Iterator[str]:
     """Checked sentences from a stream of model text, each as soon as it is complete."""
     buffer = SentenceBuffer()

@@ -75,14 +75,6 @@ def load_history(path: Path) -> list[Turn]:
     return parse_history(data)
 
 
-def history_text(answer_text: str, cited: Sequence[tuple[str, str]]) -> str:
-    """An answer as kept in the history: its text plus the Actions it cited, (title, country).
-
-    Keeping the cited Actions in the text lets the rules find them again from plain strings."""
-    sources = "; ".join(dict.fromkeys(f"{title} — {country}" for title, country in cited))
-    return f"{answer_text}\n({sources})" if sources else answer_text
-
-
 class ConversationResolver:
     """Resolves follow-up questions against the library's Actions."""
 

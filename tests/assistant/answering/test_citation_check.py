@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.citation_check import SentenceBuffer, SupportMeter, check_answer, split_answer
+from assistant.answering.citation_check import (
+    CitationCheck,
+    SentenceBuffer,
+    SupportMeter,
+    checked_stream,
+    split_answer,
+)
 from ingest.models import Chunk
 from vectorstore.embeddings import make_embeddings
 
@@ -30,6 +36,13 @@ def _chunk(n: int, text: str, country: str = "Jordanie") -> Chunk:
 
 
 PASSAGES = [_chunk(1, REFUGEES), _chunk(2, STUDY_VISIT), _chunk(3, INDICATORS, "Sénégal")]
+
+
+def check_answer(text: str, passages: list[Chunk], meter: SupportMeter) -> CitationCheck:
+    """The check of a whole model reply, fed through the stream the service uses."""
+    check = CitationCheck(passages, meter)
+    "".join(checked_stream([text], check))
+    return check
 
 
 @pytest.fixture(scope="module")
