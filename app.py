@@ -115,7 +115,7 @@ def _year(value: str | float | None, field: str) -> int | None:
 def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
     settings = casebook.settings
     taxonomy = casebook.library.taxonomy
-    rules = UploadRules(tuple(s.lower() for s in settings.allowed_types), settings.max_upload_mb << 20)
+    rules = UploadRules(tuple(s.lower() for s in settings.allowed_types), settings.max_upload_bytes)
     criterion_choices = [
         (f"{c.number}. {taxonomy.criterion_label(c.number, UI_LANG)}", c.number) for c in taxonomy.criteria
     ]
@@ -496,7 +496,7 @@ def main() -> None:
         server_name=settings.host,
         server_port=settings.port,
         auth=credentials(settings),
-        max_file_size=f"{settings.max_upload_mb}mb",
+        max_file_size=settings.max_upload_bytes,
         footer_links=["api"],
         css=CSS,
         head=HEAD,

@@ -209,7 +209,7 @@ class Library:
             if record and record.sha256 == sha:
                 report.unchanged += 1
                 return "unchanged"
-            publication = load_file(path, self.taxonomy, max_bytes=self.settings.max_file_mb << 20)
+            publication = load_file(path, self.taxonomy, max_bytes=self.settings.max_file_bytes)
             chunks = chunk_publication(publication, max_words=self.settings.chunk_words)
         except (IngestError, OSError) as error:
             report.failed.append(FailedFile(path.name, _reason(error, path)))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from assistant.errors import InputFileError
+from ingest.units import MB
 
 UPLOADS_FOLDER = "uploads"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -49,8 +50,9 @@ def check_upload(path: Path, original_name: str, rules: UploadRules) -> None:
         raise UploadRejected(original_name, f"type {suffix or '(none)'} is not accepted (allowed: {allowed})")
     size = path.stat().st_size
     if size > rules.max_bytes:
-        limit_mb = rules.max_bytes / (1 << 20)
-        raise UploadRejected(original_name, f"{size / (1 << 20):.1f} MB is over the {limit_mb:g} MB limit")
+        raise UploadRejected(
+            original_name, f"{size / MB:.1f} MB is over the {rules.max_bytes / MB:g} MB limit"
+        )
 
 
 def store_upload(path: Path, original_name: str, home: Path, rules: UploadRules) -> Path:
