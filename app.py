@@ -486,6 +486,7 @@ def main() -> None:
     settings = Settings()
     try:
         with translated():
+            auth = credentials(settings)  # a login file that cannot be read stops the start too
             casebook = prepare(settings)
     except CasebookError as error:
         raise SystemExit(f"casebook: {error}") from error
@@ -495,7 +496,7 @@ def main() -> None:
     demo.launch(
         server_name=settings.host,
         server_port=settings.port,
-        auth=credentials(settings),
+        auth=auth,
         max_file_size=settings.max_upload_bytes,
         footer_links=["api"],
         css=CSS,

@@ -8,6 +8,8 @@ never run), so the test needs nothing installed and names the offending module a
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,13 @@ def test_a_ring_of_imports_is_found() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert _ring_from("a", graph) == ["a", "b", "c", "a"]
     assert _ring_from("d", graph) == []
+
+
+def test_from_assistant_import_casebook_works_and_importing_settings_loads_no_engine() -> None:
+    code = (
+        "import sys, assistant.settings; assert 'assistant.service' not in sys.modules; "
+        "from assistant import Casebook; print(Casebook.__module__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "assistant.service"
