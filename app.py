@@ -483,8 +483,8 @@ def prepare(settings: Settings) -> Casebook:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings()
     try:
+        settings = Settings.load()
         with translated():
             auth = credentials(settings)  # a login file that cannot be read stops the start too
             casebook = prepare(settings)

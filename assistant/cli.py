@@ -200,7 +200,7 @@ def _report(error: Exception, verbose: bool) -> int:
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "ask" and not (args.question or args.batch):
         parser.error("ask needs a QUESTION or --batch FILE")
-    casebook = Casebook(Settings())
+    casebook = Casebook(Settings.load())
     if args.command == "ingest":
         return _ingest(casebook, args)
     if not (args.command == "eval" and args.library):  # eval --library brings its own case studies

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from vectorstore import chroma_store, embeddings
-
 
 class CasebookError(Exception):
     """An error the user can act on, shown as its one-line message."""
@@ -37,9 +35,16 @@ class EmbeddingModelError(CasebookError):
     """The embedding model cannot be loaded; the message says what to do."""
 
 
+class SettingsError(UsageError):
+    """A `CASEBOOK_*` variable (or `.env` line) that cannot be read as its setting."""
+
+
 @contextmanager
 def translated() -> Iterator[None]:
     """Raise the lower layers' errors as Casebook's, keeping the original as the cause."""
+    # Imported here, not above: the error types must not cost the store's import (seconds).
+    from vectorstore import chroma_store, embeddings
+
     try:
         yield
     except chroma_store.StoreUnavailableError as error:

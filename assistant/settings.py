@@ -9,9 +9,10 @@ import os
 from importlib.resources import files
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.errors import SettingsError
 from ingest.units import MB
 
 # Package data, so an installed wheel has it too; a folder on disk (the package is not zipped).
@@ -63,6 +64,17 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(60.0, description="Seconds before an unanswered model call falls back.")
     llm_max_tokens: int = 512
     llm_context_tokens: int = Field(4096, description="Context window for a local GGUF model.")
+
+    @classmethod
+    def load(cls) -> Settings:
+        """The settings of the environment and `.env`; `SettingsError` names what cannot be read."""
+        try:
+            return cls()
+        except ValidationError as error:
+            problems = (
+                f"CASEBOOK_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+            )
+            raise SettingsError("; ".join(problems)) from error
 
     @property
     def max_file_bytes(self) -> int:

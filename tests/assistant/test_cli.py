@@ -146,3 +146,14 @@ def test_a_bug_is_one_line_not_a_usage_error_and_verbose_shows_its_traceback(
     assert main(["-v", "actions"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" in err and "ZeroDivisionError: a bug" in err
+
+
+def test_a_setting_that_cannot_be_read_is_a_usage_error_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setenv("CASEBOOK_K", "five")
+    assert main(["actions"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("casebook: CASEBOOK_K: Input should be a valid integer") and len(err.splitlines()) == 1
+    )
