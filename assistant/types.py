@@ -2,8 +2,8 @@
 the section keys, the languages, search filters and a scored passage."""
 
 from ingest.language import LANGUAGES
-from ingest.models import SECTION_KEYS, Chunk
+from ingest.models import SECTION_KEYS
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import ScoredChunk
 
-__all__ = ["LANGUAGES", "SECTION_KEYS", "Chunk", "ScoredChunk", "SearchFilters"]
+__all__ = ["LANGUAGES", "SECTION_KEYS", "ScoredChunk", "SearchFilters"]
