@@ -1,7 +1,7 @@
 """Casebook's web app: Chat, Lessons learnt and Library tabs wired to the `Casebook` service.
 
-Widgets and wiring only; what is shown is built in assistant/ (web_render, lessons, matrix,
-library_view, uploads, chat_stream, access). Run `python app.py` or `casebook-app`.
+Widgets and wiring only; what is shown is built in assistant/ (web/, answering/lessons,
+library/uploads). Run `python app.py` or `casebook-app`.
 """
 
 from __future__ import annotations
@@ -18,17 +18,13 @@ import gradio as gr
 from PIL import Image
 from tqdm import tqdm
 
-from assistant.access import credentials
-from assistant.answers import Answer, passage_json
-from assistant.chat_stream import stream_turn
-from assistant.downloads import Downloads
-from assistant.lessons import DEFAULT_SECTIONS, build_filters, search_lessons, to_csv, to_markdown
-from assistant.library_view import ACTION_COLUMNS, REPORT_COLUMNS, action_rows, report_rows
-from assistant.matrix import matrix_png
+from assistant.answering.answers import Answer, passage_json
+from assistant.answering.lessons import DEFAULT_SECTIONS, build_filters, search_lessons, to_csv, to_markdown
+from assistant.errors import CasebookError, translated
+from assistant.library.uploads import UploadRejected, UploadRules, store_upload
 from assistant.quiz import (
     QUIZ_FORMATS,
     QUIZ_KINDS,
-    QuizError,
     QuizRequest,
     build_quiz,
     export_quiz,
@@ -36,10 +32,13 @@ from assistant.quiz import (
 )
 from assistant.service import Casebook
 from assistant.settings import Settings
-from assistant.uploads import UploadRejected, UploadRules, store_upload
-from assistant.web_render import answer_markdown, citations_panel, lesson_groups_html
-from ingest.models import SECTION_KEYS
-from vectorstore.chroma_store import StoreUnavailableError
+from assistant.types import SECTION_KEYS
+from assistant.web.access import credentials
+from assistant.web.chat_stream import stream_turn
+from assistant.web.downloads import Downloads
+from assistant.web.library_view import ACTION_COLUMNS, REPORT_COLUMNS, action_rows, report_rows
+from assistant.web.matrix import matrix_png
+from assistant.web.render import answer_markdown, citations_panel, lesson_groups_html
 
 log = logging.getLogger("casebook.app")
 UI_LANG = "en"
@@ -76,16 +75,17 @@ document.addEventListener("click", (event) => {
 
 
 def shown_to_user(handler: Callable[..., Any]) -> Callable[..., Any]:
-    """`handler` with a store that cannot be used now (a Chroma server down, a refused token)
-    shown as that message in the page and the API instead of a bare "Error"; the next request
-    tries the server again."""
+    """`handler` with Casebook's errors (a store that cannot be used now, a quiz that cannot be
+    built...) shown as their message in the page and the API instead of a bare "Error": the one
+    place the app turns errors into messages. The next request tries again."""
     if inspect.isgeneratorfunction(handler):
 
         @functools.wraps(handler)
         def stream(*args: Any, **kwargs: Any) -> Iterator[Any]:
             try:
-                yield from handler(*args, **kwargs)
-            except StoreUnavailableError as error:
+                with translated():
+                    yield from handler(*args, **kwargs)
+            except CasebookError as error:
                 raise gr.Error(str(error)) from error
 
         return stream
@@ -93,8 +93,9 @@ def shown_to_user(handler: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(handler)
     def call(*args: Any, **kwargs: Any) -> Any:
         try:
-            return handler(*args, **kwargs)
-        except StoreUnavailableError as error:
+            with translated():
+                return handler(*args, **kwargs)
+        except CasebookError as error:
             raise gr.Error(str(error)) from error
 
     return call
@@ -114,7 +115,7 @@ def _year(value: str | float | None, field: str) -> int | None:
 def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
     settings = casebook.settings
     taxonomy = casebook.library.taxonomy
-    rules = UploadRules(tuple(s.lower() for s in settings.allowed_types), settings.max_upload_mb << 20)
+    rules = UploadRules(tuple(s.lower() for s in settings.allowed_types), settings.max_upload_bytes)
     criterion_choices = [
         (f"{c.number}. {taxonomy.criterion_label(c.number, UI_LANG)}", c.number) for c in taxonomy.criteria
     ]
@@ -268,20 +269,17 @@ def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
         request: gr.Request | None = None,
     ) -> tuple[str, str]:
         """A quiz (preview in Markdown, and a file in `fmt`); every parameter is optional."""
-        try:
-            wanted = QuizRequest(
-                action_ids=tuple(action_ids or ()),
-                criteria=tuple(criteria or ()),
-                theme=theme or None,
-                sections=tuple(sections or ()),
-                n=int(n),
-                kinds=QUIZ_KINDS if kinds is None else tuple(kinds),
-                language=language or None,
-                seed=None if seed is None else int(seed),
-            )
-            items = build_quiz(casebook, wanted)
-        except QuizError as error:
-            raise gr.Error(str(error)) from error
+        wanted = QuizRequest(
+            action_ids=tuple(action_ids or ()),
+            criteria=tuple(criteria or ()),
+            theme=theme or None,
+            sections=tuple(sections or ()),
+            n=int(n),
+            kinds=QUIZ_KINDS if kinds is None else tuple(kinds),
+            language=language or None,
+            seed=None if seed is None else int(seed),
+        )
+        items = build_quiz(casebook, wanted)
         text = export_quiz(items, fmt)
         path = (
             downloads.fresh_folder(request.session_hash if request else None, "quiz")
@@ -485,10 +483,12 @@ def prepare(settings: Settings) -> Casebook:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings()
     try:
-        casebook = prepare(settings)
-    except StoreUnavailableError as error:
+        settings = Settings.load()
+        with translated():
+            auth = credentials(settings)  # a login file that cannot be read stops the start too
+            casebook = prepare(settings)
+    except CasebookError as error:
         raise SystemExit(f"casebook: {error}") from error
     downloads = Downloads()
     demo = build(casebook, downloads)
@@ -496,8 +496,8 @@ def main() -> None:
     demo.launch(
         server_name=settings.host,
         server_port=settings.port,
-        auth=credentials(settings),
-        max_file_size=f"{settings.max_upload_mb}mb",
+        auth=auth,
+        max_file_size=settings.max_upload_bytes,
         footer_links=["api"],
         css=CSS,
         head=HEAD,

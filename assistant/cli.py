@@ -6,27 +6,26 @@ import argparse
 import json
 import logging
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
-from assistant.answers import Answer, passage_json
-from assistant.baseline import COMPARED, LangChainBaseline, ratios
-from assistant.conversation import Turn, load_history, parse_history
-from assistant.evaluation import EvalQuestion, evaluate, load_questions, rows_to_json, summarise
-from assistant.library import IngestReport, LibraryError
+from assistant.answering.answers import Answer, passage_json
+from assistant.answering.conversation import Turn, load_history, parse_history
+from assistant.errors import CasebookError, InputFileError, UsageError, translated
+from assistant.evaluation.baseline import COMPARED, LangChainBaseline, ratios
+from assistant.evaluation.scoring import EvalQuestion, evaluate, load_questions, rows_to_json, summarise
+from assistant.library.index import IngestReport
 from assistant.quiz import QUIZ_FORMATS, QuizRequest, build_quiz, export_quiz
 from assistant.service import Casebook
 from assistant.settings import Settings
-from ingest.language import LANGUAGES
-from ingest.models import SECTION_KEYS
-from vectorstore.chroma_store import StoreUnavailableError
-from vectorstore.embeddings import EmbeddingModelError
-from vectorstore.filters import SearchFilters
-from vectorstore.hybrid import ScoredChunk
+from assistant.types import LANGUAGES, SECTION_KEYS, ScoredChunk, SearchFilters
 
+# A failed input or a store that cannot be used exits 1, like a bug (whose traceback -v shows);
+# only a request that cannot be read exits 2.
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 DESCRIPTION = """\
@@ -178,18 +177,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(levelname)s %(message)s")
     logging.getLogger("bm25s").setLevel(level)  # bm25s sets its own logger to DEBUG
     try:
-        return _run(args, parser)
-    except (LibraryError, EmbeddingModelError, StoreUnavailableError, ValueError) as error:
-        print(f"casebook: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        with translated():
+            return _run(args, parser)
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        return _report(error, verbose=args.verbose)
+
+
+def _report(error: Exception, verbose: bool) -> int:
+    """One line on stderr and the exit code; a bug's traceback too under -v."""
+    if isinstance(error, CasebookError):
+        print(f"casebook: {error}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(error, UsageError) else EXIT_SOME_FAILED
+    if verbose:
+        traceback.print_exception(error)
+    else:
+        print(f"casebook: internal error ({type(error).__name__}: {error}); -v shows where", file=sys.stderr)
+    return EXIT_SOME_FAILED
 
 
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "ask" and not (args.question or args.batch):
         parser.error("ask needs a QUESTION or --batch FILE")
-    casebook = Casebook(Settings())
+    casebook = Casebook(Settings.load())
     if args.command == "ingest":
         return _ingest(casebook, args)
     if not (args.command == "eval" and args.library):  # eval --library brings its own case studies
@@ -248,10 +259,7 @@ def _search(casebook: Casebook, args: argparse.Namespace) -> int:
 def _ask(casebook: Casebook, args: argparse.Namespace) -> int:
     filters = _filters(casebook, args)
     if args.batch:
-        for line in args.batch.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            item = json.loads(line)
+        for item in _json_lines(args.batch):
             history = parse_history(item.get("history"))
             answer = casebook.ask(item["question"], k=args.k, filters=filters, history=history)
             print(json.dumps({"id": item.get("id"), **answer.to_json()}, ensure_ascii=False), flush=True)
@@ -265,6 +273,17 @@ def _ask(casebook: Casebook, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _json_lines(path: Path) -> list[dict[str, Any]]:
+    """The objects of a JSON-lines file; `InputFileError` when it cannot be read as one."""
+    try:
+        items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, ValueError) as error:
+        raise InputFileError(f"{path}: {error}") from error
+    if not all(isinstance(item, dict) and isinstance(item.get("question"), str) for item in items):
+        raise InputFileError(f'{path}: every line must be an object with a "question" string')
+    return items
+
+
 def _remove(casebook: Casebook, args: argparse.Namespace) -> int:
     if casebook.library.remove(args.target):
         print(f"removed {args.target}")
@@ -274,7 +293,7 @@ def _remove(casebook: Casebook, args: argparse.Namespace) -> int:
 
 
 def _stats(casebook: Casebook, args: argparse.Namespace) -> int:
-    stats = casebook.stats()
+    stats = casebook.stats().to_json()
     if args.json:
         _print_json(stats)
     else:
@@ -403,13 +422,13 @@ def _filters(casebook: Casebook, args: argparse.Namespace) -> SearchFilters:
     if args.theme:
         theme = casebook.library.taxonomy.match_theme(args.theme)
         if theme is None:
-            raise ValueError(f"--theme: unknown thematic area {args.theme!r}")
+            raise UsageError(f"--theme: unknown thematic area {args.theme!r}")
     years = None
     if args.years:
         try:
             start, end = (int(y) for y in args.years.split("-"))
         except ValueError as error:
-            raise ValueError(f"--years: expected START-END such as 2015-2018, got {args.years!r}") from error
+            raise UsageError(f"--years: expected START-END such as 2015-2018, got {args.years!r}") from error
         years = (start, end)
     return SearchFilters(
         criteria=tuple(args.criterion),

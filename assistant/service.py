@@ -9,21 +9,27 @@ from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
-from assistant.answers import Answer, Citation, ResolvedAction
-from assistant.citation_check import CitationCheck, SupportMeter, checked_stream
-from assistant.conversation import ConversationResolver, FollowUp, Turn, parse_history
-from assistant.extractive import ExtractiveAnswerer, ExtractiveConfig, ScoredSentence, compose_answer
-from assistant.generative import GenerativeAnswerer
-from assistant.grounding import LibraryText
-from assistant.library import IngestReport, Library, ProgressCallback
-from assistant.llm import LLMError, build_chat_model
-from assistant.messages import message
-from assistant.metadata_answers import MetadataAnswerer
-from assistant.questions import Question, analyse, listing_topic, term_overlap
-from assistant.records import ActionRecord
-from assistant.scope import Scope, resolve_scope
+from assistant.answering.answers import Answer, AnswerMode, Citation, ResolvedAction
+from assistant.answering.citation_check import CitationCheck, SupportMeter, checked_stream
+from assistant.answering.conversation import ConversationResolver, FollowUp, Turn, parse_history
+from assistant.answering.extractive import (
+    ExtractiveAnswerer,
+    ExtractiveConfig,
+    ScoredSentence,
+    compose_answer,
+)
+from assistant.answering.generative import GenerativeAnswerer
+from assistant.answering.grounding import LibraryText
+from assistant.answering.llm import LLMError, build_chat_model
+from assistant.answering.messages import message
+from assistant.answering.metadata_answers import MetadataAnswerer
+from assistant.answering.questions import Question, analyse, listing_topic, term_overlap
+from assistant.answering.scope import Scope, resolve_scope
+from assistant.answering.short_answers import lead_with_fact
+from assistant.library.index import IngestReport, Library, ProgressCallback
+from assistant.library.records import ActionRecord
+from assistant.library.stats import Stats
 from assistant.settings import Settings
-from assistant.short_answers import lead_with_fact
 from ingest.countries import cities_in, country_code
 from ingest.models import CRITERIA_SECTION, Chunk
 from ingest.text import fold
@@ -67,19 +73,19 @@ class Casebook:
     def actions(self) -> list[ActionRecord]:
         return self.library.actions()
 
-    def stats(self) -> dict:
+    def stats(self) -> Stats:
         s = self.settings
         actions = self.actions()
-        return {
-            "case_studies": len(actions),
-            "chunks": self.library.store.count(),
-            "files": len(self.library.records.files()),
-            "languages": sorted({a.language for a in actions}),
-            "embedding_backend": s.embedding_model,
-            "embedding_model": self.library.embeddings.model_id,
-            "index_location": s.chroma_url or str(s.home.resolve()),
-            "store": "chroma-server" if s.chroma_url else "chroma-embedded",
-        }
+        return Stats(
+            case_studies=len(actions),
+            chunks=self.library.store.count(),
+            files=len(self.library.records.files()),
+            languages=tuple(sorted({a.language for a in actions})),
+            embedding_backend=s.embedding_model,
+            embedding_model=self.library.embeddings.model_id,
+            index_location=s.chroma_url or str(s.home.resolve()),
+            store="chroma-server" if s.chroma_url else "chroma-embedded",
+        )
 
     # ---- search --------------------------------------------------------------------------
 
@@ -165,12 +171,12 @@ class Casebook:
         filters = self._carried_filters(filters, follow)
         if self.settings.llm and notice is None:
             answer = yield from self._generative_stream(question, follow.query, k, filters, language, turns)
-            if answer.mode == "extractive-fallback":  # nothing of the model's was shown
+            if answer.mode is AnswerMode.EXTRACTIVE_FALLBACK:  # nothing of the model's was shown
                 yield from _pieces(answer.answer)
         else:
             answer = replace(self._answer_standalone(follow.query, k, filters, language), question=question)
             if notice:
-                answer = replace(answer, mode="extractive-fallback", notice=notice)
+                answer = replace(answer, mode=AnswerMode.EXTRACTIVE_FALLBACK, notice=notice)
             yield from _pieces(answer.answer)
         if asked_length > MAX_QUESTION_CHARS:
             shortened = message("question_shortened", language, length=asked_length, kept=len(question))
@@ -189,7 +195,7 @@ class Casebook:
         q = analyse(question, language)
         scope = self._scope(q, filters)
         answer = self._answer_in_scope(q, scope, k, filters)
-        if answer.mode == "extractive":
+        if answer.mode is AnswerMode.EXTRACTIVE:
             answer = lead_with_fact(q, answer, self.library.taxonomy)
         resolved = [ResolvedAction(a.id, scope.matched.get(a.id, ())) for a in scope.actions]
         return replace(answer, scope=resolved)
@@ -250,7 +256,7 @@ class Casebook:
             question=q.text,
             answer=message("unknown_country", q.language, country=", ".join(scope.unknown_countries).title()),
             abstained=True,
-            mode="extractive",
+            mode=AnswerMode.EXTRACTIVE,
             language=q.language,
             nearest=[Citation(i + 1, hit.chunk, "") for i, hit in enumerate(nearest)],
         )
@@ -281,7 +287,7 @@ class Casebook:
         listed = list(best.values())[:MAX_LISTED_ACTIONS]
         if q.wants("country"):  # "… and in which countries?": each Action's header says where
             listed = [s for sentence in listed for s in (sentence, *self._header_of(sentence.chunk))]
-        return compose_answer(q, listed, mode="extractive")
+        return compose_answer(q, listed, mode=AnswerMode.EXTRACTIVE)
 
     def _header_of(self, chunk: Chunk) -> list[ScoredSentence]:
         """The line of an Action's case study that names it, its country and years ("Title —
@@ -302,7 +308,7 @@ class Casebook:
         if not any(self.extractive.is_evidence(q, s) for s in best):
             return self.extractive.abstain(q, self.search(q.text, filters=filters, language=q.language))
         chosen = [s for s in best if self.extractive.is_evidence(q, s, relaxed=True)]
-        return compose_answer(q, chosen, mode="extractive")
+        return compose_answer(q, chosen, mode=AnswerMode.EXTRACTIVE)
 
     # ---- follow-ups and the language model ------------------------------------------------
 
@@ -403,8 +409,7 @@ class Casebook:
         if not check.valid:
             notice = message("llm_unsupported", language)
             answer = self._fallback(question, query, k, filters, language, notice)
-            answer.unsupported = check.unsupported
-            return answer
+            return replace(answer, unsupported=check.unsupported)
         return self._llm_answer(question, language, check)
 
     def _llm_answer(self, question: str, language: str, check: CitationCheck) -> Answer:
@@ -412,7 +417,7 @@ class Casebook:
             question=question,
             answer=check.answer_text(),
             abstained=False,
-            mode="llm",
+            mode=AnswerMode.LLM,
             language=language,
             citations=check.citations(),
             unsupported=check.unsupported,
@@ -428,7 +433,7 @@ class Casebook:
         notice: str,
     ) -> Answer:
         answer = self._answer_standalone(query, k, filters, language)
-        return replace(answer, question=question, mode="extractive-fallback", notice=notice)
+        return replace(answer, question=question, mode=AnswerMode.EXTRACTIVE_FALLBACK, notice=notice)
 
     def _remember_citations(self, answer: Answer) -> None:
         """Which Actions an answer cited, found again when its text comes back as history."""

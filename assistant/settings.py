@@ -6,13 +6,17 @@ Read once by the CLI or the app and passed down; lower layers receive plain argu
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-BUNDLED_LIBRARY = PROJECT_ROOT / "data" / "case_studies"
+from assistant.errors import SettingsError
+from ingest.units import MB
+
+# Package data, so an installed wheel has it too; a folder on disk (the package is not zipped).
+BUNDLED_LIBRARY = Path(str(files("assistant.library") / "bundled"))
 
 
 class Settings(BaseSettings):
@@ -40,14 +44,14 @@ class Settings(BaseSettings):
         0.82, description="Evidence score an extractive answer needs across languages."
     )
     max_answer_sentences: int = 4
-    max_file_mb: int = 50
+    max_file_mb: int = Field(50, description="Largest file ingest reads, in MB (1,000,000 bytes).")
 
     # Web app (app.py). Loopback by default: a shared server sets host and a login.
     host: str = Field("127.0.0.1", description="Interface the web app binds to.")
     port: int = Field(7860, description="Port of the web app.")
     auth: str | None = Field(None, description="user:password required to use the web app.")
     auth_file: Path | None = Field(None, description="File of user:password lines for the web app.")
-    max_upload_mb: int = Field(20, description="Largest file the web app accepts.")
+    max_upload_mb: int = Field(20, description="Largest file the web app accepts, in MB (1,000,000 bytes).")
     allowed_types: tuple[str, ...] = Field((".pdf", ".docx", ".txt", ".md"), description="Upload suffixes.")
     concurrency: int = Field(4, description="Requests the web app serves at once per event.")
 
@@ -60,6 +64,25 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(60.0, description="Seconds before an unanswered model call falls back.")
     llm_max_tokens: int = 512
     llm_context_tokens: int = Field(4096, description="Context window for a local GGUF model.")
+
+    @classmethod
+    def load(cls) -> Settings:
+        """The settings of the environment and `.env`; `SettingsError` names what cannot be read."""
+        try:
+            return cls()
+        except ValidationError as error:
+            problems = (
+                f"CASEBOOK_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+            )
+            raise SettingsError("; ".join(problems)) from error
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.max_file_mb * MB
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * MB
 
     def apply_environment(self) -> None:
         """Keep every run offline and quiet: no hub downloads, no telemetry."""

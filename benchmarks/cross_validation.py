@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from assistant.evaluation import EvalQuestion, EvalRow, load_questions, score, summarise
+from assistant.evaluation.scoring import EvalQuestion, EvalRow, load_questions, score, summarise
 from assistant.service import Casebook
 from assistant.settings import Settings
 

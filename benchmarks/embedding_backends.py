@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.evaluation import all_groups_found, evaluate, load_questions, summarise
+from assistant.evaluation.scoring import all_groups_found, evaluate, load_questions, summarise
 from assistant.service import Casebook
 from assistant.settings import Settings
 

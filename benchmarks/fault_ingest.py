@@ -71,7 +71,7 @@ def check_index(home: Path) -> Check:
 
     The store (embedded folder or server) is the one the CASEBOOK_* variables choose.
     """
-    from assistant.library import Library
+    from assistant.library.index import Library
     from assistant.settings import Settings
     from vectorstore.chroma_store import SENTENCES_SUFFIX
 
@@ -95,7 +95,7 @@ def check_index(home: Path) -> Check:
 
 
 def pending_after_kill(home: Path) -> int:
-    from assistant.records import IngestRecords
+    from assistant.library.records import IngestRecords
 
     path = home / "records.sqlite3"
     if not path.exists():

@@ -70,7 +70,7 @@ def main() -> None:
         "ask (extractive), repeated": measure(casebook.ask, args.rounds),
     }
     lines = [
-        f"Warm latency on the bundled library ({casebook.stats()['chunks']} passages, "
+        f"Warm latency on the bundled library ({casebook.stats().chunks} passages, "
         f"embeddings {casebook.settings.embedding_model}), {len(QUESTIONS)} questions and "
         f"{len(SEARCHES)} searches in FR/EN/ES, each new once, then {args.rounds} more rounds:",
         "",

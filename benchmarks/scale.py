@@ -56,7 +56,7 @@ def measure_size(size: int, embedding: str, rounds: int) -> dict[str, float | in
         start = time.perf_counter()
         casebook.ingest([library])
         seconds = time.perf_counter() - start
-        chunks = casebook.stats()["chunks"]
+        chunks = casebook.stats().chunks
         casebook.ask(QUESTIONS[0])  # warm: lexical index, sentence vectors
         search = measure(casebook.search, rounds)
         ask = measure(casebook.ask, rounds)

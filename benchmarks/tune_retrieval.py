@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assistant.evaluation import all_groups_found, load_questions
+from assistant.evaluation.scoring import all_groups_found, load_questions
 from assistant.service import Casebook
 from assistant.settings import Settings
 from ingest.models import SECTION_KEYS

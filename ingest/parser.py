@@ -1,6 +1,6 @@
 """The case-study parser: a `RawDocument` becomes a `Publication` of `CaseStudy` records.
 
-Layout understood (see docs/PRODUCT.md): optional front matter, then for each case study a
+Layout understood: optional front matter, then for each case study a
 title block (often in capitals) and a `Country (YYYY-YYYY)` line, a summary, sections opened
 by their headings, criteria markers and footnote blocks between paragraphs, running footers,
 and a back cover about the programme that goes to `Publication.about`.

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import UnreadableFileError
+from ingest.units import MB
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def _check_size(path: Path, max_bytes: int | None) -> None:
     if size == 0:
         raise UnreadableFileError(path, "the file is empty")
     if max_bytes is not None and size > max_bytes:
-        raise UnreadableFileError(path, f"file is larger than the {max_bytes / 1_000_000:g} MB limit")
+        raise UnreadableFileError(path, f"file is larger than the {max_bytes / MB:g} MB limit")
 
 
 def _decode_text(path: Path) -> str:

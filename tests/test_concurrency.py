@@ -22,7 +22,7 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.library import Library
+from assistant.library.index import Library
 from assistant.service import Casebook
 from tests.chroma_server import StoreEnv, store_settings
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from assistant.evaluation import EvalQuestion, EvalRow
+from assistant.evaluation.scoring import EvalQuestion, EvalRow
 
 BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "cross_validation.py"
 

@@ -51,8 +51,8 @@ def test_ingest_stores_the_chunks_on_the_server(
 ) -> None:
     client = chromadb.HttpClient(host="127.0.0.1", port=chroma_server.port)
     on_server = client.get_collection(server_casebook.settings.collection).count()
-    assert on_server == server_casebook.stats()["chunks"] > 0
-    assert server_casebook.stats()["store"] == "chroma-server"
+    assert on_server == server_casebook.stats().chunks > 0
+    assert server_casebook.stats().store == "chroma-server"
     assert not (server_casebook.settings.home / "chroma").exists()  # nothing embedded
 
 
@@ -88,7 +88,7 @@ def test_cli_reports_an_unreachable_server_in_one_line(
     monkeypatch.setenv("CASEBOOK_CHROMA_TOKEN", "secret-token")
     code = cli.main(["search", "migration"])
     err = capsys.readouterr().err.strip()
-    assert code == cli.EXIT_USAGE
+    assert code == cli.EXIT_SOME_FAILED
     assert err.startswith(f"casebook: the Chroma server at {url} is not reachable: ")
     assert len(err.splitlines()) == 1 and "Traceback" not in err
 
@@ -128,6 +128,6 @@ def test_a_wrong_token_is_reported_in_one_line(
     monkeypatch.setenv("CASEBOOK_CHROMA_TOKEN", "not-the-token")
     code = cli.main(["search", "migration"])
     err = capsys.readouterr().err.strip()
-    assert code == cli.EXIT_USAGE
+    assert code == cli.EXIT_SOME_FAILED
     assert err == f"casebook: the Chroma server at {gateway.url} refused the token: HTTP 401"
     assert gateway.refused > 0

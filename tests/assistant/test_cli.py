@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
+from assistant.service import Casebook
 
 from .conftest import CORPUS, JORDAN
 
@@ -115,5 +116,44 @@ def test_usage_errors_exit_with_code_2(home: Path, capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["search"])
     assert exit_info.value.code == 2
-    assert main(["ingest", str(home / "no-such-folder")]) == 2
+    capsys.readouterr()
+    assert main(["search", "volonté politique", "--years", "soon"]) == 2
+    assert capsys.readouterr().err.startswith("casebook: --years: expected START-END")
+
+
+def test_inputs_that_cannot_be_read_exit_with_code_1(home: Path, tmp_path: Path, capsys) -> None:
+    assert main(["ingest", str(home / "no-such-folder")]) == 1
     assert "no such file or folder" in capsys.readouterr().err
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text('{"id": "a"}\n', encoding="utf-8")
+    assert main(["ask", "--batch", str(batch)]) == 1
+    assert 'must be an object with a "question" string' in capsys.readouterr().err
+
+
+def _fail(*_: object, **__: object) -> None:
+    raise ZeroDivisionError("a bug")
+
+
+def test_a_bug_is_one_line_not_a_usage_error_and_verbose_shows_its_traceback(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setattr(Casebook, "actions", _fail)
+    assert main(["actions"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("casebook: internal error (ZeroDivisionError: a bug)") and len(err.splitlines()) == 1
+    )
+    assert main(["-v", "actions"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "ZeroDivisionError: a bug" in err
+
+
+def test_a_setting_that_cannot_be_read_is_a_usage_error_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setenv("CASEBOOK_K", "five")
+    assert main(["actions"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("casebook: CASEBOOK_K: Input should be a valid integer") and len(err.splitlines()) == 1
+    )

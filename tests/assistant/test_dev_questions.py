@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.evaluation import evaluate, load_questions, summarise
+from assistant.evaluation.scoring import evaluate, load_questions, summarise
 from assistant.service import Casebook
 
 DEV_QUESTIONS = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev_questions.jsonl"

@@ -1,0 +1,302 @@
+"""The offline answer engine: pick the sentences that answer the question from retrieved passages.
+
+Each candidate sentence is scored by its meaning (embedding similarity to the question, which
+works across languages), the question's terms it contains, and whether it holds the kind of
+answer asked for (a figure for "how many", a date for "when"...). The best sentences, 1 to 4,
+become the answer, each followed by the number of its passage. Below the evidence threshold
+the engine abstains instead of answering from unrelated text. It never writes text of its own
+beyond a short lead naming the Action.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.answering.answers import Answer, AnswerMode, Citation
+from assistant.answering.messages import join_list, message
+from assistant.answering.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, term_overlap
+from assistant.answering.short_answers import counted_figures, counted_noun, figures
+from ingest.countries import countries_in, country_code
+from ingest.models import SECTION_KEYS, Chunk
+from ingest.text import fold
+from vectorstore.hybrid import ScoredChunk
+
+UNITS_OF_TIME = (
+    "days?|weeks?|months?|years?|jours?|semaines?|mois|ans|années|annees|d[ií]as|semanas?|meses|años|anos|"
+    "horas?|hours?|heures?"
+)
+NUMBER_WORDS = "|".join(word for spelled in SPELLED_NUMBERS.values() for word in spelled.split())
+MEASURE = re.compile(rf"\s*(%|(?i:({UNITS_OF_TIME})\b))")  # what follows a figure that counts no things
+DATE = re.compile(rf"\b(19|20)\d{{2}}\b|\b({'|'.join(MONTHS)})\b")  # on folded text
+SHAPE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "duration": re.compile(rf"(?i:\b(\d+|{NUMBER_WORDS})\s+({UNITS_OF_TIME})\b)"),
+    "where": re.compile(r"(?<=[\s(,’'])[A-ZÀ-Ý][a-zà-ÿ]{2,}"),
+    "share": re.compile(r"%|(?i:\b(per ?cent|pour ?cent|por ?ciento|por ?cento|half|moitie|mitad|metade)\b)"),
+    "money": re.compile(r"€|\$|£|\b(EUR|USD|CHF)\b|(?i:\b(euros?|dollars?|d[oó]lares)\b)"),
+    "who": re.compile(
+        r"\b[A-Z][A-Za-z]*[A-Z]\b|(?i:\b(ministère|ministry|ministerio|organisation|organization|"
+        r"organización|union|office|agence|agency|agencia|programme|program|programa)\b)"
+    ),
+}
+
+
+def _names_another_country(sentence: str, chunk: Chunk) -> bool:
+    """Whether the sentence names a country other than its Action's own."""
+    return bool(set(countries_in(sentence).values()) - {country_code(chunk.country)})
+
+
+def _holds_figure(sentence: str, chunk: Chunk) -> bool:
+    """Whether the sentence holds a count: a figure or a number word, not a year or a date's
+    day, nor a length of time or a share ("118 days", "43 %" count no applications)."""
+    return any(not MEASURE.match(following) for _, following in figures(sentence, chunk.language))
+
+
+def _holds_date(sentence: str, _chunk: Chunk) -> bool:
+    return DATE.search(fold(sentence)) is not None
+
+
+def _matches(pattern: re.Pattern[str]) -> Callable[[str, Chunk], bool]:
+    return lambda sentence, _chunk: pattern.search(sentence) is not None
+
+
+BULLETS = "•▪◦‣-–*"  # a sentence opening with one of these opens a point of a list
+
+# Kinds whose answer a pattern recognises for sure; places, names and countries are only guessed.
+EXACT_SHAPES = frozenset({"count", "duration", "when", "money", "share"})
+# A question for a duration wants a duration, not any figure ("how long, on average?").
+NARROWER = {"duration": "count", "money": "count", "share": "count", "country": "where"}
+ANSWER_SHAPES: dict[str, Callable[[str, Chunk], bool]] = {
+    **{kind: _matches(pattern) for kind, pattern in SHAPE_PATTERNS.items()},
+    "count": _holds_figure,
+    "when": _holds_date,
+    "country": _names_another_country,
+}
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    text: str
+    chunk: Chunk
+    score: float
+    similarity: float
+
+
+@dataclass(frozen=True)
+class ExtractiveConfig:
+    threshold: float  # evidence needed when the sentence is in the question's language
+    threshold_cross: float  # across languages similarities run lower and fewer words match
+    max_sentences: int = 4
+    weight_overlap_same: float = 0.3  # share of the question's words in the sentence, same language
+    weight_overlap_cross: float = 0.1  # across languages only cognates and names can match
+    weight_shape: float = 0.05  # the sentence holds (or lacks) the kind of answer asked for
+    weight_section: float = 0.05  # the sentence is in the section the question asks about
+    weight_passage: float = 0.25
+    weight_dated: float = 0.05  # the sentence itself holds the years the question asks about
+    weight_counted: float = 0.05  # it holds a figure of what the question counts ("15 representatives")
+    max_section_points: int = 6  # a question for a section's lessons or practices lists its points
+    margin: float = 0.06  # a further sentence must score within this of the best one
+    min_words: int = 4
+
+
+SentenceSource = Callable[[Sequence[str]], dict[str, list[tuple[str, list[float]]]]]
+
+
+class ExtractiveAnswerer:
+    """`sentences` gives, for chunk ids, each chunk's sentences with the vectors stored at ingest."""
+
+    def __init__(self, embeddings: Embeddings, sentences: SentenceSource, config: ExtractiveConfig) -> None:
+        self._embeddings = embeddings
+        self._sentences = sentences
+        self.config = config
+
+    def answer(self, question: Question, passages: Sequence[ScoredChunk], relaxed: bool = False) -> Answer:
+        """The answer from `passages`, or an abstention; `relaxed` lowers the bar to the
+        cross-language one (the passages are already what the question asks for: the section
+        it names, of the Action it names)."""
+        ranked = [s for s in self.rank_sentences(question, passages) if holds_answer(question, s)]
+        if not ranked or not self.is_evidence(question, ranked[0], relaxed=relaxed):
+            return self.abstain(question, passages)
+        parts = question.part_questions()
+        if not parts:
+            return compose_answer(question, self._choose(ranked, question), mode=AnswerMode.EXTRACTIVE)
+        return self._answer_parts(question, parts, ranked)
+
+    def _answer_parts(
+        self, question: Question, parts: list[Question], ranked: list[ScoredSentence]
+    ) -> Answer:
+        """A question that joins several ("When…, and how many…?"): each part's best sentence of
+        the kind it asks for, then the other close sentences; the parts no sentence answers are
+        said so. Once one part is answered clearly, the others (about the same subject) need only
+        the lower bar."""
+        best = [next((s for s in ranked if holds_answer(part, s)), None) for part in parts]
+        clear = any(s is not None and self.is_evidence(part, s) for part, s in zip(parts, best, strict=True))
+        answered = [
+            s
+            for part, s in zip(parts, best, strict=True)
+            if s is not None and self.is_evidence(part, s, relaxed=clear)
+        ]
+        unanswered = [part.text for part, s in zip(parts, best, strict=True) if s not in answered]
+        chosen: list[ScoredSentence] = []
+        for sentence in [*answered, *self._choose(ranked, question)]:
+            if len(chosen) < self.config.max_sentences + len(parts) - 1 and all(
+                sentence.text != c.text for c in chosen
+            ):
+                chosen.append(sentence)
+        answer = compose_answer(question, chosen, mode=AnswerMode.EXTRACTIVE)
+        if not unanswered:
+            return answer
+        said = message(
+            "parts_unanswered",
+            question.language,
+            parts=join_list([f"“{p}”" for p in unanswered], question.language),
+        )
+        return replace(answer, answer=f"{answer.answer}\n{said}", unanswered_parts=unanswered)
+
+    def rank_sentences(self, question: Question, passages: Sequence[ScoredChunk]) -> list[ScoredSentence]:
+        # Notes, criteria lists and back covers are cited by other paths; they answer nothing.
+        hits = [hit for hit in passages if hit.chunk.section in SECTION_KEYS]
+        stored = self._sentences([hit.chunk.id for hit in hits])
+        candidates = [
+            (sentence, np.asarray(vector), hit)
+            for hit in hits
+            for sentence, vector in stored.get(hit.chunk.id, [])
+            if len(sentence.split()) >= self.config.min_words
+        ]
+        if not candidates:
+            return []
+        query = np.asarray(self._embeddings.embed_query(question.text))
+        scored = [
+            ScoredSentence(sentence, hit.chunk, self._score(question, sentence, hit, sim), sim)
+            for sentence, vector, hit in candidates
+            for sim in [float(vector @ query)]
+        ]
+        return sorted(scored, key=lambda s: s.score, reverse=True)
+
+    def is_evidence(self, question: Question, sentence: ScoredSentence, relaxed: bool = False) -> bool:
+        """Whether a sentence answers rather than abstain: it holds the kind of fact asked
+        (`holds_answer`) and scores high enough; `relaxed` applies the lower (cross-language)
+        bar whatever the languages."""
+        c = self.config
+        same_language = sentence.chunk.language == question.language
+        bar = c.threshold_cross if relaxed or not same_language else c.threshold
+        return holds_answer(question, sentence) and sentence.score >= min(bar, c.threshold)
+
+    def abstain(self, question: Question, passages: Sequence[ScoredChunk]) -> Answer:
+        nearest = [Citation(i + 1, hit.chunk, "") for i, hit in enumerate(passages[:3])]
+        return Answer(
+            question=question.text,
+            answer=message("abstain", question.language),
+            abstained=True,
+            mode=AnswerMode.EXTRACTIVE,
+            language=question.language,
+            nearest=nearest,
+        )
+
+    def _score(self, question: Question, sentence: str, hit: ScoredChunk, similarity: float) -> float:
+        c = self.config
+        passage = hit.dense if hit.dense is not None else similarity
+        same_language = hit.chunk.language == question.language
+        overlap_weight = c.weight_overlap_same if same_language else c.weight_overlap_cross
+        score = (
+            (1 - c.weight_passage) * similarity
+            + c.weight_passage * passage
+            + overlap_weight * term_overlap(question, sentence)
+            + c.weight_shape * _shape_match(question, sentence, hit.chunk)
+            + c.weight_section * (hit.chunk.section in question.sections)
+        )
+        missing_years = [y for y in question.years if y not in hit.chunk.text and y not in hit.chunk.years]
+        dated = bool(question.years) and all(y in sentence for y in question.years)
+        counted = (
+            not question.wants("duration")  # "how many days" asks for a duration, not a count
+            and counted_noun(question) is not None
+            and bool(counted_figures(question, sentence, hit.chunk.language))
+        )
+        return score - 0.1 * len(missing_years) + c.weight_dated * dated + c.weight_counted * counted
+
+    def _choose(self, ranked: list[ScoredSentence], question: Question) -> list[ScoredSentence]:
+        """The best sentence and those close to it; when the question asks for a section
+        ("what lessons did they draw?") and the best sentence is in it, every point of that
+        section as well (the first sentence of each of its bullets), best first."""
+        best = ranked[0].score
+        chosen: list[ScoredSentence] = []
+        for sentence in ranked:
+            if len(chosen) == self.config.max_sentences or sentence.score < best - self.config.margin:
+                break
+            if all(sentence.text != c.text for c in chosen):
+                chosen.append(sentence)
+        section = ranked[0].chunk.section
+        if section in question.sections:
+            points = [
+                s
+                for s in ranked
+                if s.chunk.section == section
+                and s.chunk.case_study_id == ranked[0].chunk.case_study_id
+                and s.text.lstrip()[:1] in BULLETS
+                and all(s.text != c.text for c in chosen)
+            ]
+            chosen.extend(points[: max(0, self.config.max_section_points - len(chosen))])
+        return chosen
+
+
+def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
+    """Whether the sentence can answer at all, whatever its similarity: when the question asks
+    for a figure, a date, a duration or an amount (kinds whose shape is unmistakable), it holds
+    one of them; it names one of the places the question names that are no Action's country;
+    and it holds every year the question asks about other than the first and last of its
+    Action's own years ("in 2020": a sentence about 2021 does not answer it)."""
+    strict = frozenset(k for k in question.kinds if k in EXACT_SHAPES)
+    if strict and _shape_match(replace(question, kinds=strict), sentence.text, sentence.chunk) < 0:
+        return False
+    if question.places and not set(countries_in(sentence.text).values()) & question.places:
+        return False  # "a study visit to Spain": the sentence names Spain, in any language
+    span = set(YEAR.findall(sentence.chunk.years))
+    return all(year in sentence.text for year in question.years if year not in span)
+
+
+def _shape_match(question: Question, sentence: str, chunk: Chunk) -> float:
+    """+1 when the sentence holds an answer of a kind asked for, -1 when it holds none, 0 when
+    the question asks for no particular kind."""
+    kinds = {kind for kind in ANSWER_SHAPES if question.wants(kind)}
+    kinds -= {general for specific, general in NARROWER.items() if specific in kinds}
+    wanted = [ANSWER_SHAPES[kind] for kind in kinds]
+    if not wanted:
+        return 0.0
+    return 1.0 if any(holds(sentence, chunk) for holds in wanted) else -1.0
+
+
+def compose_answer(question: Question, sentences: Sequence[ScoredSentence], mode: AnswerMode) -> Answer:
+    """The sentences grouped by Action, each group led by the Action's name in the question's
+    language and each sentence followed by its citation number (one number per passage)."""
+    numbers: dict[str, int] = {}
+    quotes: dict[str, list[str]] = {}
+    chunks: dict[str, Chunk] = {}
+    by_action: dict[str, list[str]] = {}
+    for sentence in sentences:
+        chunk = sentence.chunk
+        numbers.setdefault(chunk.id, len(numbers) + 1)
+        quotes.setdefault(chunk.id, []).append(sentence.text.strip())
+        chunks[chunk.id] = chunk
+        by_action.setdefault(chunk.case_study_id, []).append(f"{sentence.text.strip()} [{numbers[chunk.id]}]")
+    leads = {c.case_study_id: c for c in chunks.values()}
+    parts = [
+        " ".join([_lead(leads[action_id], question.language), *texts])
+        for action_id, texts in by_action.items()
+    ]
+    citations = [Citation(n, chunks[cid], " ".join(quotes[cid])) for cid, n in numbers.items()]
+    return Answer(
+        question=question.text,
+        answer="\n".join(parts),
+        abstained=False,
+        mode=mode,
+        language=question.language,
+        citations=citations,
+    )
+
+
+def _lead(chunk: Chunk, language: str) -> str:
+    return message("from_action", language, title=chunk.action, country=chunk.country, years=chunk.years)

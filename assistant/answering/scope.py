@@ -1,0 +1,172 @@
+"""Which Actions, countries and criteria a question names, resolved against the library."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from assistant.answering.questions import TOKEN, YEAR
+from assistant.library.records import ActionRecord
+from ingest.countries import cities_in, countries_in, country_code, country_names, name_index
+from ingest.taxonomy import Criterion, Taxonomy
+from ingest.text import fold, words
+
+CRITERION_NUMBER = re.compile(
+    r"\b(?:criteri[ao]n?s?|criteres?|criterios?|characteristics?)\s*(?:n[o°]\.?\s*)?(\d{1,2})\b"
+)
+PARENTHESISED_NUMBER = re.compile(r"\((?:\w+\s)?(\d{1,2})\)")
+MIN_TELLING_WORD = 6  # "ivoire", "marfim" name a country; "coast", "verde" could be any word
+MIN_TYPO_LENGTH = 5  # shorter words are too close to too many others to be read as misspelt names
+GENERIC_CRITERION_WORDS = frozenset(
+    "action actions accion acciones doit doivent debe deben should must etre ser faire objet part dans "
+    "son sus their its the les los las del des une avec con with other autres otras".split()
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    actions: tuple[ActionRecord, ...]  # Actions the question names (by country, city, adjective, years)
+    unknown_countries: tuple[str, ...]  # countries named that the library has no Action in
+    criterion: int | None  # a criterion the question names, by number or by meaning
+    matched: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Action id -> words that named it
+    # Codes of countries named as places, not as Actions: "a study visit to Spain"
+    places: frozenset[str] = frozenset()
+
+
+def resolve_scope(
+    question: str, actions: list[ActionRecord], taxonomy: Taxonomy, mentioned: Collection[str]
+) -> Scope:
+    """What the question names; `mentioned` holds the codes of the countries the library's text
+    names (in any language): a country it never names is one it has no Action in."""
+    folded = fold(question)
+    tokens = TOKEN.findall(folded)
+    countries = countries_in(folded)
+    matched = _named_actions(question, tokens, countries, actions)
+    named = [a for a in actions if a.id in matched]
+    named_codes = {country_code(a.country) for a in named}
+    unknown = tuple(
+        name
+        for name, code in countries.items()
+        if len(name) > 3 and code not in named_codes and code not in mentioned  # short codes aside
+    )
+    named, matched = _by_years(named, matched, YEAR.findall(question))
+    action_codes = {country_code(a.country) for a in actions}
+    places = frozenset(
+        code for name, code in countries.items() if code not in action_codes and name not in unknown
+    )
+    return Scope(tuple(named), unknown, _criterion(folded, tokens, taxonomy), matched, places)
+
+
+def _named_actions(
+    question: str, tokens: list[str], countries: dict[str, str], actions: list[ActionRecord]
+) -> dict[str, tuple[str, ...]]:
+    """Actions whose country the question names, by the words that name it: the country in any
+    language, its adjective (Tunisian, ivoirienne), a near spelling of it (Gahna), or a city."""
+    named_codes: dict[str, list[str]] = {}
+    for source in (countries, cities_in(question)):
+        for name, place_code in source.items():
+            named_codes.setdefault(place_code, []).append(name)
+    # A word that is itself a country's name is no misspelling of another (Gambia is no Zambia).
+    misspellable = [t for t in tokens if len(t) >= MIN_TYPO_LENGTH and t not in name_index()]
+    found: dict[str, tuple[str, ...]] = {}
+    for action in actions:
+        code = country_code(action.country)
+        said = list(named_codes.get(code, [])) if code else []
+        stem_words = _stem_words(action.country)
+        stems = {_stem(w) for w in stem_words}
+        said += [
+            t for t in tokens if any(t == stem or (len(stem) >= 5 and t.startswith(stem)) for stem in stems)
+        ]
+        said += [t for t in misspellable if any(_near(t, w) for w in stem_words)]
+        if said:
+            found[action.id] = tuple(dict.fromkeys(said))
+    return found
+
+
+def _stem(name: str) -> str:
+    """What a country's name shares with its adjectives (tunisie/tunisien, jordanie/jordanienne,
+    kyrgyzstan/kyrgyz): all but its last two letters, five to six of them; short names whole.
+    Six letters keep "paragraphe" from naming Paraguay."""
+    if len(name) < 5:
+        return name
+    return name[: max(5, min(len(name) - 2, 6))]
+
+
+def _near(token: str, name: str) -> bool:
+    """A misspelling of a country name: one letter off, swapped or missing (Gahna, Jordnia)."""
+    return (
+        token != name
+        and abs(len(token) - len(name)) <= 1
+        and SequenceMatcher(None, token, name).ratio() >= 0.8
+    )
+
+
+def _by_years(
+    named: list[ActionRecord], matched: dict[str, tuple[str, ...]], years: list[str]
+) -> tuple[list[ActionRecord], dict[str, tuple[str, ...]]]:
+    """Of several Actions in one country, those whose years the question gives ("the 2019-2021
+    Ghana Action"); all of them when the years tell none apart."""
+    if not years or len(named) < 2:
+        return named, matched
+    dated = [a for a in named if any(_within(year, a.years) for year in years)]
+    if not dated or len(dated) == len(named):
+        return named, matched
+    kept_countries = {a.country for a in dated}
+    kept = [a for a in named if a in dated or a.country not in kept_countries]
+    return kept, {
+        a.id: (*matched[a.id], *(y for y in years if _within(y, a.years))) for a in kept if a.id in matched
+    }
+
+
+def _within(year: str, span: str) -> bool:
+    bounds = [int(y) for y in YEAR.findall(span)]
+    return bool(bounds) and min(bounds) <= int(year) <= max(bounds)
+
+
+@lru_cache(maxsize=4096)
+def _stem_words(country: str) -> frozenset[str]:
+    """Words that name the country alone, in every language: its one-word names (Jordanie,
+    Gana), and the telling word of a longer name (ivoire, marfim), so that an adjective built
+    on them (jordanien, ivoirienne) names it too. A word in the names of several countries
+    (republic, islands, kingdom) tells none of them."""
+    code = country_code(country)
+    names = {fold(country)} | ({fold(name) for name in country_names(code)} if code else set())
+    single = {n for n in names if len(words(n)) == 1}
+    telling = {
+        max(unshared, key=len)
+        for n in names
+        if len(words(n)) > 1 and (unshared := [w for w in words(n) if w not in _shared_name_words()])
+    }
+    return frozenset(single | {w for w in telling if len(w) >= MIN_TELLING_WORD})
+
+
+@lru_cache(maxsize=1)
+def _shared_name_words() -> frozenset[str]:
+    """Words found in the names of more than one country."""
+    owners: dict[str, set[str]] = {}
+    for name, code in name_index().items():
+        for word in words(name):
+            owners.setdefault(word, set()).add(code)
+    return frozenset(word for word, codes in owners.items() if len(codes) > 1)
+
+
+def _criterion(folded: str, tokens: list[str], taxonomy: Taxonomy) -> int | None:
+    for pattern in (CRITERION_NUMBER, PARENTHESISED_NUMBER):
+        match = pattern.search(folded)
+        if match and 1 <= int(match.group(1)) <= len(taxonomy.criteria):
+            return int(match.group(1))
+    wanted = {t[:6] for t in tokens if t not in GENERIC_CRITERION_WORDS and len(t) > 3}
+    best, best_overlap = None, 1
+    for criterion in taxonomy.criteria:
+        words = {t[:6] for text in _criterion_texts(criterion) for t in TOKEN.findall(fold(text))}
+        overlap = len(wanted & (words - {w[:6] for w in GENERIC_CRITERION_WORDS}))
+        if overlap > best_overlap:
+            best, best_overlap = criterion.number, overlap
+    return best
+
+
+def _criterion_texts(criterion: Criterion) -> list[str]:
+    return [*criterion.label.values(), *(s for variants in criterion.sentences.values() for s in variants)]

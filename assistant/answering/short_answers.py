@@ -1,0 +1,244 @@
+"""The fact first: the figure, date, duration, amount, country, organisation or place a question
+asks for, taken from the sentence that answers it and written in the question's language.
+
+Numbers are read in the source's conventions and written in the question's (Babel: "655 000"
+becomes "655,000" in English), dates and durations are written by CLDR's patterns ("12 octobre
+2017" becomes "October 12, 2017"), countries by their CLDR name ("en Belgique" gives "Belgium"),
+glossary acronyms with their full form. Nothing is invented: every fact is one the sentence holds.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.numbers import NumberFormatError, format_currency, format_decimal, parse_decimal
+from babel.units import format_unit
+
+from assistant.answering.answers import Answer
+from assistant.answering.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, cognates
+from ingest.countries import cities_in, countries_in, country_code
+from ingest.taxonomy import Taxonomy
+from ingest.text import fold, words
+
+NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[  ,.]\d{3})+(?:[.,]\d+)?(?!\w)|(?<![\w.,])\d+(?:[.,]\d+)?(?!\w)")
+UNITS = {
+    "day": "days? jours? dias? días?",
+    "week": "weeks? semaines? semanas?",
+    "month": "months? mois mes meses",
+    "year": "years? ans années annees años anos",
+}
+CURRENCIES = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "$": "USD", "usd": "USD"}
+# What a count question counts: "how many members" -> members (on folded text).
+COUNTED = re.compile(
+    r"\b(?:how many|number of|combien d[e']\s*|nombre d[e']\s*|cuant[oa]s|numero de|quant[oa]s|numero de)\s*([a-z]{3,})"
+)
+FRAME_ACRONYMS = frozenset({"MIEUX", "EU", "UE"})  # the programme and the Union frame every answer
+ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]s?\b")
+# Kinds in the order their fact is looked for: the narrower first ("how long" is also a figure).
+ORDER = ("duration", "money", "when", "count", "country", "who", "where")
+
+
+def short_answer(
+    question: Question, sentence: str, source_language: str, own_country: str, taxonomy: Taxonomy
+) -> str | None:
+    """The fact asked for, from `sentence`, in the question's language; None when the question
+    asks for an explanation or the sentence holds no fact of the kind asked."""
+    readers: dict[str, Callable[[], str | None]] = {
+        "duration": lambda: _duration(sentence, question.language),
+        "money": lambda: _money(sentence, source_language, question.language),
+        "when": lambda: _date(sentence, question.language),
+        "count": lambda: _figure(sentence, source_language, question),
+        "country": lambda: _country(sentence, own_country, question.language),
+        "who": lambda: _organisation(sentence, question.language, taxonomy),
+        "where": lambda: _place(sentence),
+    }
+    for kind in ORDER:
+        if question.wants(kind) and (fact := readers[kind]()):
+            return fact
+    return None
+
+
+def _number(text: str, language: str) -> Decimal | None:
+    compact = re.sub(r"[  ](?=\d{3}\b)", "", text)
+    try:
+        return parse_decimal(compact, locale=language, strict=False)
+    except (NumberFormatError, InvalidOperation):
+        return None
+
+
+def _figure(sentence: str, source: str, question: Question) -> str | None:
+    """The count the question asks for: the figure followed by what the question counts ("19
+    members" for "how many members"), else the sentence's only figure; None when unclear."""
+    counted = counted_noun(question)
+    candidates = counted_figures(question, sentence, source)
+    if not candidates or (len(candidates) > 1 and not counted):
+        return None
+    value, following = candidates[0]
+    percent = following.lstrip().startswith("%")
+    suffix = ("\u00a0%" if question.language == "fr" else "%") if percent else ""
+    return format_decimal(value, locale=question.language) + suffix
+
+
+def counted_noun(question: Question) -> str | None:
+    """What a count question counts ("how many members" -> "members"), folded; None if unsaid."""
+    counted = COUNTED.search(fold(question.text))
+    return counted.group(1) if counted else None
+
+
+def counted_figures(question: Question, sentence: str, source: str) -> list[tuple[Decimal, str]]:
+    """The sentence's figures of what the question counts ("19 members" for "how many
+    members"); all its figures when the question names nothing it counts."""
+    candidates = figures(sentence, source)
+    if noun := counted_noun(question):
+        candidates = [c for c in candidates if any(_same_noun(noun, w) for w in words(c[1]))]
+    return candidates
+
+
+def _same_noun(a: str, b: str) -> bool:
+    """The counted noun across languages: cognates, or four letters in common (membres/members)."""
+    return cognates(a, b) or (len(a) >= 4 and len(b) >= 4 and a[:4] == b[:4])
+
+
+def figures(sentence: str, source: str) -> list[tuple[Decimal, str]]:
+    """Every count in the sentence (digits or a number word, years and days of dates aside),
+    with the three words that follow it, in order."""
+    spelled = _spelled()
+    found: list[tuple[int, Decimal, str]] = []
+    for match in NUMBER.finditer(sentence):
+        following = sentence[match.end() : match.end() + 40]
+        next_word = fold(following).split()[:1]
+        if YEAR.fullmatch(match.group(0)) or (next_word and next_word[0].strip(",.") in MONTHS):
+            continue  # a year, or the day of a date, is no count
+        value = _number(match.group(0), source)
+        if value is not None:
+            found.append(
+                (
+                    match.start(),
+                    value,
+                    " ".join(following.split()[:3]) if not following.startswith("%") else following,
+                )
+            )
+    for match in re.finditer(r"[^\W\d_]+", sentence):
+        if (word := fold(match.group(0))) in spelled:
+            following = " ".join(sentence[match.end() : match.end() + 40].split()[:3])
+            found.append((match.start(), Decimal(spelled[word]), following))
+    return [(value, following) for _, value, following in sorted(found, key=lambda f: f[0])]
+
+
+def _duration(sentence: str, language: str) -> str | None:
+    words = _spelled()
+    folded = fold(sentence)
+    for unit, spelled in UNITS.items():
+        names = "|".join(fold(s) for s in spelled.split())
+        match = re.search(rf"\b(\d+|{'|'.join(words)})\s+({names})\b", folded)
+        if match:
+            count = int(match.group(1)) if match.group(1).isdigit() else words[match.group(1)]
+            return format_unit(count, f"duration-{unit}", length="long", locale=language)
+    return None
+
+
+def _money(sentence: str, source: str, language: str) -> str | None:
+    amount = r"\d[\d  .,]*\d|\d"
+    match = re.search(
+        rf"(€|\$|\bEUR\b|\bUSD\b)\s?({amount})|({amount})\s?(€|\$|EUR\b|USD\b|euros?\b)", sentence, re.I
+    )
+    if not match:
+        return None
+    symbol, number = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+    value = _number(number, source)
+    if value is None:
+        return None
+    return format_currency(value, CURRENCIES.get(symbol.lower(), "EUR"), locale=language)
+
+
+@cache
+def _spelled() -> dict[str, int]:
+    """Numbers written out, folded -> value."""
+    return {fold(word): n for n, spelled in SPELLED_NUMBERS.items() for word in spelled.split()}
+
+
+def _date(sentence: str, language: str) -> str | None:
+    months = "|".join(sorted(MONTHS, key=len, reverse=True))
+    folded = fold(sentence)
+    day_first = re.search(rf"\b(\d{{1,2}})(?:er)? (?:de )?({months}) (?:de )?((?:19|20)\d{{2}})\b", folded)
+    if day_first:
+        day, month, year = int(day_first.group(1)), MONTHS[day_first.group(2)], int(day_first.group(3))
+        try:
+            return format_date(datetime.date(year, month, day), format="long", locale=language)
+        except ValueError:
+            return None
+    month_first = re.search(rf"\b({months})(?: (\d{{1,2}}),)? (?:de )?((?:19|20)\d{{2}})\b", folded)
+    if month_first:
+        month, year = MONTHS[month_first.group(1)], int(month_first.group(3))
+        if month_first.group(2):
+            return format_date(
+                datetime.date(year, month, int(month_first.group(2))), format="long", locale=language
+            )
+        return format_skeleton("yMMMM", datetime.date(year, month, 1), locale=language)
+    year_only = YEAR.search(sentence)
+    return year_only.group(0) if year_only else None
+
+
+def _country(sentence: str, own_country: str, language: str) -> str | None:
+    own = country_code(own_country)
+    for code in countries_in(fold(sentence)).values():
+        if code != own:
+            return Locale.parse(language).territories.get(code)
+    return None
+
+
+def _organisation(sentence: str, language: str, taxonomy: Taxonomy) -> str | None:
+    """The one organisation the sentence names by an acronym (with its full form when the
+    glossary has it); None when it names several: which one answers is not for a pattern to say."""
+    named = list(dict.fromkeys(a for a in ACRONYM.findall(sentence) if a not in FRAME_ACRONYMS))
+    if len(named) != 1:
+        return None
+    acronym = named[0]
+    for entry in taxonomy.acronyms:
+        if acronym in entry.all_acronyms():
+            local = entry.acronyms.get(language, (acronym,))[0]
+            expansion = entry.expansions.get(language)
+            return f"{local} ({expansion})" if expansion else local
+    return acronym
+
+
+def _place(sentence: str) -> str | None:
+    cities = cities_in(sentence)
+    return next(iter(cities)).title() if cities else None
+
+
+def lead_with_fact(question: Question, answer: Answer, taxonomy: Taxonomy) -> Answer:
+    """`answer` opening with the fact each part of the question asks for (its `short_answer`):
+    read from the first cited sentence, or for a multi-part question from the first cited
+    sentence that holds each part's fact."""
+    if answer.abstained or not answer.citations:
+        return answer
+    facts = []
+    parts = question.part_questions()
+    read = answer.citations if parts else answer.citations[:1]
+    for part in parts or [question]:
+        fact = next(
+            (
+                found
+                for citation in read
+                if (
+                    found := short_answer(
+                        part, citation.quote, citation.chunk.language, citation.chunk.country, taxonomy
+                    )
+                )
+            ),
+            None,
+        )
+        if fact and fact not in facts:
+            facts.append(fact)
+    if not facts:
+        return answer
+    short = "; ".join(facts)
+    return replace(answer, answer=f"{short}\n{answer.answer}", short_answer=short)

@@ -1,0 +1,1 @@
+"""Scoring answers against question sets, and the plain LangChain baseline they are compared with."""

@@ -1,0 +1,300 @@
+"""The indexed library: incremental ingest of files into the Chroma store and the lexical index.
+
+Unchanged files (same SHA-256) are skipped, a changed file's chunks are replaced, files gone
+from an ingested folder are removed, a file that cannot be read is reported and nothing else is
+touched. One ingest at a time per index (a file lock).
+
+Readers never see a half-written file: a file's record is marked pending before its chunks are
+written, and `searcher()` drops the chunks of pending records from every result (the ids are
+read after the search, so a chunk that reached the store during the search is caught too).
+
+With `CASEBOOK_CHROMA_URL` the chunks and vectors live on a Chroma server, while the lexical
+index and the ingest records stay in CASEBOOK_HOME: the lexical index is derived data, rebuilt
+from the store whenever the records' generation changes, and the records are small local
+bookkeeping. A team deployment shares them through the same CASEBOOK_HOME volume (the ingest
+lock lives there too), or lets each host rebuild its lexical index from the server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock
+
+from assistant.errors import InputFileError
+from assistant.library.records import ActionRecord, IngestRecords
+from assistant.settings import Settings
+from ingest.chunker import chunk_publication
+from ingest.errors import IngestError
+from ingest.loader import SUPPORTED_SUFFIXES, load_file
+from ingest.models import Chunk
+from ingest.taxonomy import Taxonomy, load_taxonomy
+from vectorstore.chroma_store import ChunkStore
+from vectorstore.embeddings import make_embeddings
+from vectorstore.filters import SearchFilters
+from vectorstore.hybrid import FusionWeights, HybridSearcher, ScoredChunk
+from vectorstore.lexical import LexicalIndex
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int, str], None]  # (done, total, current file name)
+
+
+@dataclass(frozen=True)
+class FailedFile:
+    file: str
+    error: str
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: list[FailedFile] = field(default_factory=list)
+    case_studies: int = 0  # in the library after the run
+    chunks: int = 0  # in the library after the run
+    files: dict[str, str] = field(default_factory=dict)  # file name -> added/updated/unchanged/...
+
+    def to_json(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "failed": [{"file": f.file, "error": f.error} for f in self.failed],
+            "case_studies": self.case_studies,
+            "chunks": self.chunks,
+        }
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """Files to ingest, and the folders they came from (for detecting removed files)."""
+    files: list[Path] = []
+    folders: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise InputFileError(f"{path}: no such file or folder")
+        if path.is_dir():
+            folders.append(path.resolve())
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            files.append(path)
+    return [f.resolve() for f in files], folders
+
+
+class Library:
+    def __init__(self, settings: Settings, taxonomy: Taxonomy | None = None) -> None:
+        self.settings = settings
+        self.taxonomy = taxonomy or load_taxonomy()
+        home = settings.home
+        home.mkdir(parents=True, exist_ok=True)
+        self.embeddings = make_embeddings(settings.embedding_model)
+        self.store = self._open_store()
+        self.records = IngestRecords(home / "records.sqlite3")
+        self._lexical_path = home / "lexical"
+        self._lexical: LexicalIndex | None = None
+        self._lexical_generation = -1
+        self._actions: list[ActionRecord] = []
+        self._actions_generation = -1
+        self._lock = FileLock(str(home / "ingest.lock"))
+        self._lexical_lock = threading.Lock()  # one build at a time when threads share a Library
+        if self.store.ensure_model(self.embeddings.model_id):
+            self._reindex_after_model_change()
+
+    def _open_store(self) -> ChunkStore:
+        s = self.settings
+        if s.chroma_url:
+            return ChunkStore.from_url(
+                s.chroma_url, self.embeddings, token=s.chroma_token, collection=s.collection
+            )
+        return ChunkStore.persistent(s.home / "chroma", self.embeddings, collection=s.collection)
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def actions(self) -> list[ActionRecord]:
+        """The indexed Actions, read again only when the records changed."""
+        generation = self.records.generation()
+        if self._actions_generation != generation:
+            self._actions = self.records.actions()
+            self._actions_generation = generation
+        return self._actions
+
+    def is_empty(self) -> bool:
+        return not self.records.files()
+
+    def searcher(self) -> HybridSearcher:
+        weights = FusionWeights(
+            lexical_same=self.settings.lexical_weight_same, lexical_cross=self.settings.lexical_weight_cross
+        )
+        return CommittedSearcher(
+            self.store, self.lexical(), weights, expand_query=self._expand_query, pending_ids=self.pending_ids
+        )
+
+    def pending_ids(self) -> set[str]:
+        """Chunk ids of files whose ingest is under way (or was interrupted): hidden from search."""
+        return {chunk_id for record in self.records.pending() for chunk_id in record.chunk_ids}
+
+    def _expand_query(self, query: str) -> str:
+        """The query plus the glossary's forms of its acronyms in every language (POS -> SOP...)."""
+        extra = [t for lang in self.taxonomy.languages for t in self.taxonomy.expand_acronyms(query, lang)]
+        return " ".join([query, *dict.fromkeys(extra)])
+
+    def lexical(self) -> LexicalIndex:
+        """The lexical index, rebuilt when the records changed since it was built."""
+        with self._lexical_lock:
+            generation = self.records.generation()
+            if self._lexical is None or self._lexical_generation != generation:
+                self._lexical = self._load_or_build_lexical(generation)
+                self._lexical_generation = generation
+            return self._lexical
+
+    def _load_or_build_lexical(self, generation: int) -> LexicalIndex:
+        marker = self._lexical_path / "generation"
+        if marker.exists() and marker.read_text() == str(generation):
+            try:
+                return LexicalIndex.load(self._lexical_path)
+            except Exception as error:  # a damaged file is rebuilt, not fatal
+                log.warning("rebuilding the lexical index: %s", error)
+        pending = self.pending_ids()
+        index = LexicalIndex.build([c for c in self.store.all_chunks() if c.id not in pending])
+        index.save(self._lexical_path)
+        marker.write_text(str(generation))
+        return index
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[Path], progress: ProgressCallback | None = None) -> IngestReport:
+        files, folders = expand_paths(paths)
+        report = IngestReport()
+        with self._lock:
+            self._repair_pending()
+            for done, path in enumerate(files):
+                if progress:
+                    progress(done, len(files), path.name)
+                status = self._ingest_file(path, report)
+                report.files[path.name] = status
+            report.removed = self._remove_missing(folders)
+            if progress:
+                progress(len(files), len(files), "")
+        report.case_studies = len(self.records.actions())
+        report.chunks = self.store.count()
+        return report
+
+    def _ingest_file(self, path: Path, report: IngestReport) -> str:
+        key = str(path)
+        record = self.records.get(key)
+        try:
+            sha = file_sha256(path)
+            if record and record.sha256 == sha:
+                report.unchanged += 1
+                return "unchanged"
+            publication = load_file(path, self.taxonomy, max_bytes=self.settings.max_file_bytes)
+            chunks = chunk_publication(publication, max_words=self.settings.chunk_words)
+        except (IngestError, OSError) as error:
+            report.failed.append(FailedFile(path.name, _reason(error, path)))
+            return "failed"
+        self._replace(key, path.name, sha, chunks, record.chunk_ids if record else (), publication)
+        if record:
+            report.updated += 1
+            return "updated"
+        report.added += 1
+        return "added"
+
+    def _replace(self, key, name, sha, chunks: list[Chunk], old_ids, publication) -> None:
+        new_ids = [c.id for c in chunks]
+        self.records.mark_pending(key, name, sorted(set(new_ids) | set(old_ids)))
+        stale = sorted(set(old_ids) - set(new_ids))
+        if stale:
+            self.store.delete_ids(stale)
+        self.store.add(chunks)
+        counts = {
+            case.id: sum(c.case_study_id == case.id for c in chunks) for case in publication.case_studies
+        }
+        actions = [ActionRecord.from_case_study(case, counts[case.id]) for case in publication.case_studies]
+        self.records.commit_file(key, name, sha, new_ids, actions)
+
+    def remove(self, path_or_action: str) -> bool:
+        """Remove a file (by path) or the file holding an Action (by id) from the library."""
+        with self._lock:
+            key = self.records.action_path(path_or_action) or str(Path(path_or_action).resolve())
+            record = self.records.get(key)
+            if record is None:
+                return False
+            self._forget(record.path, record.name, record.chunk_ids)
+            return True
+
+    def _remove_missing(self, folders: list[Path]) -> int:
+        removed = 0
+        for record in self.records.files():
+            path = Path(record.path)
+            if any(path.is_relative_to(folder) for folder in folders) and not path.exists():
+                self._forget(record.path, record.name, record.chunk_ids)
+                removed += 1
+        return removed
+
+    def _forget(self, path: str, name: str, chunk_ids: Iterable[str]) -> None:
+        """Remove a file's chunks and record; marked pending first, so a kill half-way is repaired."""
+        ids = list(chunk_ids)
+        self.records.mark_pending(path, name, ids)
+        self.store.delete_ids(ids)
+        self.records.forget(path)
+
+    def _repair_pending(self) -> None:
+        """Undo what an interrupted ingest left: its file is indexed again from scratch."""
+        for record in self.records.pending():
+            log.warning("repairing the interrupted ingest of %s", record.name)
+            self.store.delete_ids(list(record.chunk_ids))
+            self.records.forget(record.path)
+
+    def _reindex_after_model_change(self) -> None:
+        paths = [Path(r.path) for r in self.records.files()]
+        log.warning("embedding model changed: rebuilding the index of %d files", len(paths))
+        self.records.forget_all()
+        existing = [p for p in paths if p.exists()]
+        if existing:
+            self.ingest(existing)
+
+
+class CommittedSearcher(HybridSearcher):
+    """A `HybridSearcher` that leaves out the chunks of files still being written."""
+
+    def __init__(self, *args: object, pending_ids: Callable[[], set[str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._pending_ids = pending_ids
+
+    def search(
+        self, query: str, k: int = 5, filters: SearchFilters | None = None, language: str | None = None
+    ) -> list[ScoredChunk]:
+        before = self._pending_ids()
+        results = super().search(query, k + len(before), filters, language)
+        hidden = before | self._pending_ids()  # read again after: see the module's docstring
+        return [r for r in results if r.chunk.id not in hidden][:k]
+
+
+def _reason(error: Exception, path: Path) -> str:
+    reason = getattr(error, "reason", None)
+    if reason:
+        return str(reason)
+    text = str(error)
+    return text.removeprefix(f"{path.name}: ") or type(error).__name__

@@ -1,0 +1,1 @@
+"""What the web app shows and serves: rendering, the criteria matrix, streamed chat turns, access, downloads."""

@@ -1,0 +1,67 @@
+"""Whether a sentence can answer a question at all (`holds_answer`), whatever its similarity."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from assistant.answering.extractive import ScoredSentence, holds_answer
+from assistant.answering.questions import analyse
+from ingest.models import Chunk
+
+
+def _sentence(text: str, language: str = "en") -> ScoredSentence:
+    chunk = Chunk(
+        "c1", "case", "Action", "Ghana", "2019-2021", None, (3,), "impact", language, "doc.txt", 1, 1, text
+    )
+    return ScoredSentence(text, chunk, score=1.0, similarity=1.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The methodology was approved by the committee in July 2018.",
+        "The guide was validated on 14 October 2019.",
+    ],
+)
+def test_a_year_or_the_day_of_a_date_is_no_count(text: str) -> None:
+    question = analyse("What is the number of the decision that approved the methodology?")
+    assert not holds_answer(question, _sentence(text))
+
+
+def test_a_figure_or_a_number_word_is_a_count() -> None:
+    question = analyse("How many reports did the inspectors send?")
+    assert holds_answer(question, _sentence("The inspectors sent 31 reports in 2019."))
+    assert holds_answer(question, _sentence("Les inspecteurs ont transmis sept signalements.", "fr"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What was the unemployment rate among returnees?",
+        "Quel était le taux de chômage des migrants de retour ?",
+        "¿Qué porcentaje de los retornados estaba desempleado?",
+        "Qual era a taxa de desemprego dos retornados?",
+    ],
+)
+def test_a_question_for_a_rate_wants_a_percentage_not_any_figure(question: str) -> None:
+    q = analyse(question)
+    assert not holds_answer(q, _sentence("Some 11,300 Ghanaians returned in 2017 and 2018."))
+    assert holds_answer(q, _sentence("The share referred to psychosocial support rose from 9% to 27%."))
+
+
+def test_a_sentence_answers_about_a_place_only_if_it_names_that_place_in_any_language() -> None:
+    question = replace(analyse("Which delegation made a study visit to Spain?"), places=frozenset({"ES"}))
+    assert holds_answer(question, _sentence("A delegation of six made a study visit to Spain."))
+    assert holds_answer(question, _sentence("Uma delegação realizou uma visita de estudo a Espanha.", "pt"))
+    assert not holds_answer(question, _sentence("A delegation of six made a study visit to Italy."))
+
+
+def test_a_length_of_time_or_a_share_is_no_count_of_things() -> None:
+    question = analyse("How many applications did the office receive in 2017?")
+    assert not holds_answer(
+        question, _sentence("The wait for an appointment reached 118 days at the end of 2017.")
+    )
+    assert not holds_answer(question, _sentence("In 2017, 43 % of the files concerned children."))
+    assert holds_answer(question, _sentence("In 2017, the office received 13,870 applications."))

@@ -1,0 +1,61 @@
+"""The fact first, in the question's language: figures, dates, durations, amounts, countries and
+acronyms read from a cited sentence in another language."""
+
+from __future__ import annotations
+
+from assistant.answering.questions import analyse
+from assistant.answering.short_answers import short_answer
+from ingest.taxonomy import load_taxonomy
+
+TAXONOMY = load_taxonomy()
+
+
+def _fact(question: str, sentence: str, source: str, country: str = "Jordanie") -> str | None:
+    return short_answer(analyse(question), sentence, source, country, TAXONOMY)
+
+
+def test_a_french_figure_is_written_in_english_conventions() -> None:
+    sentence = "En 2019, l’UNHCR dénombrait plus de 655 000 réfugiés syriens en Jordanie."
+    assert _fact("How many Syrian refugees did UNHCR count in 2019?", sentence, "fr") == "655,000"
+
+
+def test_the_figure_of_what_is_counted_is_chosen_and_an_unclear_one_is_left_out() -> None:
+    sentence = "The team met 34 representatives of 15 institutions and 19 members of the working group."
+    assert _fact("Combien de membres comptait le groupe ?", sentence, "en", "Ghana") == "19"
+    assert _fact("Combien de ministères ?", sentence, "en", "Ghana") is None
+
+
+def test_a_date_is_written_in_the_question_language() -> None:
+    sentence = "Cabinet approved the policy on 12 October 2017."
+    assert (
+        _fact("Quand le Cabinet a-t-il approuvé la politique ?", sentence, "en", "Ghana") == "12 octobre 2017"
+    )
+    assert _fact("¿Cuándo se aprobó?", "La política se aprobó en junio de 2021.", "es") == "junio de 2021"
+
+
+def test_a_duration_and_an_amount_are_localised() -> None:
+    assert (
+        _fact("Combien de temps a duré la visite ?", "The visit lasted three weeks.", "en")
+        == "3\u00a0semaines"
+    )
+    assert _fact("What was the budget?", "Le budget était de 120 000 euros.", "fr") == "€120,000.00"
+
+
+def test_another_country_is_named_in_the_question_language_and_the_action_s_own_is_not() -> None:
+    sentence = "La délégation jordanienne a effectué une visite d’étude en Belgique."
+    assert _fact("Which EU country did the delegation visit?", sentence, "fr") == "Belgium"
+    assert _fact("Which country?", "La Jordanie a adopté une politique.", "fr") is None
+
+
+def test_a_glossary_acronym_comes_with_its_full_form_in_the_question_language() -> None:
+    sentence = "The shelter was run by an NGO with the support of the Ministry."
+    assert _fact("Qui gérait le refuge ?", sentence, "en") == "ONG (organisation non gouvernementale)"
+
+
+def test_a_question_asking_for_an_explanation_has_no_short_answer() -> None:
+    assert _fact("What lessons were learnt about political will?", "Political will matters.", "en") is None
+
+
+def test_a_sentence_naming_several_organisations_gives_no_short_answer() -> None:
+    sentence = "One shelter is run by the State, the other by the JWU, an NGO funded by the State."
+    assert _fact("Which organisation runs the shelter?", sentence, "en") is None
