@@ -9,38 +9,31 @@ from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
-from assistant.answering.answers import Answer, AnswerMode, Citation, ResolvedAction
+from assistant.answering.answers import Answer, AnswerMode
 from assistant.answering.citation_check import CitationCheck, SupportMeter, checked_stream
 from assistant.answering.conversation import ConversationResolver, FollowUp, Turn, parse_history
 from assistant.answering.extractive import (
     ExtractiveAnswerer,
     ExtractiveConfig,
-    ScoredSentence,
-    compose_answer,
 )
 from assistant.answering.generative import GenerativeAnswerer
 from assistant.answering.grounding import LibraryText
 from assistant.answering.llm import LLMError, build_chat_model
 from assistant.answering.messages import message
-from assistant.answering.metadata_answers import MetadataAnswerer
-from assistant.answering.questions import Question, analyse, listing_topic, term_overlap
-from assistant.answering.scope import Scope, resolve_scope
-from assistant.answering.short_answers import lead_with_fact
+from assistant.answering.questions import analyse
+from assistant.answering.router import AnswerRouter
+from assistant.answering.scope import resolve_scope
 from assistant.library.index import IngestReport, Library, ProgressCallback
 from assistant.library.records import ActionRecord
 from assistant.library.stats import Stats
 from assistant.settings import Settings
-from ingest.countries import cities_in, country_code
-from ingest.models import CRITERIA_SECTION, Chunk
+from ingest.countries import country_code
 from ingest.text import fold
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import ScoredChunk
 
 log = logging.getLogger(__name__)
 
-CANDIDATE_PASSAGES = 8  # passages whose sentences the extractive engine weighs
-MAX_LISTED_ACTIONS = 4
-MAX_PLACE_PASSAGES = 64  # passages weighed for "which Actions … in Spain?" among those naming Spain
 REMEMBERED_ANSWERS = 256
 # Questions and queries longer than this are cut to their end, where a pasted text's question is:
 # retrieval and sentence scoring grow with the question's length, so a pasted document must not
@@ -185,132 +178,9 @@ class Casebook:
         yield answer
 
     def _answer_standalone(
-        self,
-        question: str,
-        k: int | None = None,
-        filters: SearchFilters | None = None,
-        language: str | None = None,
+        self, question: str, k: int | None, filters: SearchFilters | None, language: str | None
     ) -> Answer:
-        """The extractive (or metadata) answer to a question that needs no conversation."""
-        q = analyse(question, language)
-        scope = self._scope(q, filters)
-        answer = self._answer_in_scope(q, scope, k, filters)
-        if answer.mode is AnswerMode.EXTRACTIVE:
-            answer = lead_with_fact(q, answer, self.library.taxonomy)
-        resolved = [ResolvedAction(a.id, scope.matched.get(a.id, ())) for a in scope.actions]
-        return replace(answer, scope=resolved)
-
-    def _answer_in_scope(
-        self, q: Question, scope: Scope, k: int | None, filters: SearchFilters | None
-    ) -> Answer:
-        question = q.text
-        q = replace(q, places=scope.places)
-        actions = self.actions()
-        filters = self._resolved(filters) or SearchFilters()
-        k = k or self.settings.k
-        if scope.unknown_countries and not scope.actions:
-            return self._unknown_country(q, scope, filters, k)
-        answer = self.metadata.answer(q, scope, actions)
-        if answer is not None:
-            return answer
-        grounded = self.grounding().grounded_actions(
-            q, self._glossary_acronyms | _resolving_names(q, scope), self._cities_named(q)
-        )
-        if grounded is not None:
-            named = tuple(a for a in scope.actions if a.id in grounded)
-            if not grounded or (scope.actions and not named):
-                return self.extractive.abstain(
-                    q, self.search(question, k=3, filters=filters, language=q.language)
-                )
-            scope = replace(scope, actions=named)
-            if not named and not filters.case_study_ids and len(grounded) < len(actions):
-                filters = replace(filters, case_study_ids=tuple(grounded))
-        if q.wants("actions") and not scope.actions:
-            return self._across_actions(q, filters)
-        if len(scope.actions) > 1:
-            return self._per_action(q, scope, filters)
-        if scope.actions and not filters.case_study_ids:
-            filters = replace(filters, case_study_ids=(scope.actions[0].id,))
-        if q.sections and not filters.sections:  # "what did they learn": the lessons section first
-            in_section = replace(filters, sections=tuple(sorted(q.sections)))
-            passages = self.search(
-                question, k=max(k, CANDIDATE_PASSAGES), filters=in_section, language=q.language
-            )
-            answer = self.extractive.answer(q, passages, relaxed=len(scope.actions) == 1)
-            if not answer.abstained:
-                return answer
-        passages = self.search(question, k=self._candidates(k, filters), filters=filters, language=q.language)
-        return self.extractive.answer(q, passages)
-
-    def _candidates(self, k: int, filters: SearchFilters) -> int:
-        """How many passages the extractive engine weighs: within one Action, all of them (its
-        sentences are few, and across languages the answer's passage may rank low); otherwise
-        the best `CANDIDATE_PASSAGES`."""
-        if len(filters.case_study_ids) == 1:
-            return max(k, self.grounding().passage_count(filters.case_study_ids[0]))
-        return max(k, CANDIDATE_PASSAGES)
-
-    def _unknown_country(self, q: Question, scope: Scope, filters: SearchFilters, k: int) -> Answer:
-        nearest = self.search(q.text, k=3, filters=filters, language=q.language)
-        return Answer(
-            question=q.text,
-            answer=message("unknown_country", q.language, country=", ".join(scope.unknown_countries).title()),
-            abstained=True,
-            mode=AnswerMode.EXTRACTIVE,
-            language=q.language,
-            nearest=[Citation(i + 1, hit.chunk, "") for i, hit in enumerate(nearest)],
-        )
-
-    def _across_actions(self, q: Question, filters: SearchFilters) -> Answer:
-        """'Which Actions deal with X?': the best sentence about X of each Action that qualifies."""
-        topic = listing_topic(q)
-        k = CANDIDATE_PASSAGES * 2
-        if q.places and not filters.case_study_ids:  # "a study visit to Spain": the Actions naming Spain
-            naming = self.grounding().actions_naming(q.places)
-            if not naming:
-                return self.extractive.abstain(
-                    q, self.search(topic.text, k=3, filters=filters, language=q.language)
-                )
-            filters = replace(filters, case_study_ids=naming)
-            k = min(MAX_PLACE_PASSAGES, CANDIDATE_PASSAGES * len(naming))
-        passages = self.search(topic.text, k=k, filters=filters, language=q.language)
-        ranked = self.extractive.rank_sentences(topic, passages)
-        best: dict[str, ScoredSentence] = {}
-        for sentence in ranked:
-            # naming the place asked about (holds_answer) and a word of the topic ("visit") is
-            # evidence enough for the lower bar
-            relaxed = bool(q.places) and term_overlap(topic, sentence.text) > 0
-            if self.extractive.is_evidence(topic, sentence, relaxed=relaxed):
-                best.setdefault(sentence.chunk.case_study_id, sentence)
-        if not best:
-            return self.extractive.abstain(q, passages)
-        listed = list(best.values())[:MAX_LISTED_ACTIONS]
-        if q.wants("country"):  # "… and in which countries?": each Action's header says where
-            listed = [s for sentence in listed for s in (sentence, *self._header_of(sentence.chunk))]
-        return compose_answer(q, listed, mode=AnswerMode.EXTRACTIVE)
-
-    def _header_of(self, chunk: Chunk) -> list[ScoredSentence]:
-        """The line of an Action's case study that names it, its country and years ("Title —
-        Country (2015-2017)", atop its criteria box), as a sentence to cite."""
-        box = self.passage_of(chunk.case_study_id, CRITERIA_SECTION)
-        if box is None or chunk.country not in (line := box.text.split("\n", 1)[0]):
-            return []
-        return [ScoredSentence(line, box, 0.0, 0.0)]
-
-    def _per_action(self, q: Question, scope: Scope, filters: SearchFilters) -> Answer:
-        """A question naming several Actions: the best evidence from each of them. Once one of
-        them answers clearly, the others (named by the question) need only the lower bar."""
-        best: list[ScoredSentence] = []
-        for action in scope.actions[:MAX_LISTED_ACTIONS]:
-            scoped = replace(filters, case_study_ids=(action.id,))
-            passages = self.search(q.text, k=CANDIDATE_PASSAGES, filters=scoped, language=q.language)
-            best.extend(self.extractive.rank_sentences(q, passages)[:1])
-        if not any(self.extractive.is_evidence(q, s) for s in best):
-            return self.extractive.abstain(q, self.search(q.text, filters=filters, language=q.language))
-        chosen = [s for s in best if self.extractive.is_evidence(q, s, relaxed=True)]
-        return compose_answer(q, chosen, mode=AnswerMode.EXTRACTIVE)
-
-    # ---- follow-ups and the language model ------------------------------------------------
+        return self.router.answer(analyse(question, language), k, filters)
 
     def _follow_up(self, question: str, turns: list[Turn], language: str) -> tuple[FollowUp, str | None]:
         """The question resolved against the conversation; a notice if the model failed."""
@@ -324,47 +194,6 @@ class Casebook:
             return resolver.resolve(question, turns), message("llm_unavailable", language, error=error)
         follow = resolver.resolve(condensed, turns)
         return replace(follow, question=question), None
-
-    def _scope(self, q: Question, filters: SearchFilters | None) -> Scope:
-        """What the question names; a follow-up's carried Actions (a case_study_ids filter) count as named."""
-        actions = self.actions()
-        scope = resolve_scope(q.text, actions, self.library.taxonomy, self.grounding().countries)
-        if not scope.actions and filters and filters.case_study_ids:
-            carried = tuple(a for a in actions if a.id in filters.case_study_ids)
-            scope = replace(scope, actions=carried, matched={a.id: () for a in carried})
-        return self._one_per_country(q, scope)
-
-    def _one_per_country(self, q: Question, scope: Scope) -> Scope:
-        """Of several Actions in one country that the question does not tell apart (by years,
-        see `resolve_scope`), the one whose passages come closest to the question, unless the
-        question asks about several Actions ("both", "which Actions")."""
-        countries = [a.country for a in scope.actions]
-        if len(set(countries)) == len(countries) or q.wants("actions") or q.wants("several"):
-            return scope
-        searcher = self.library.searcher()
-        closeness: dict[str, float] = {}
-        for action in scope.actions:
-            only = SearchFilters(case_study_ids=(action.id,))
-            hits = searcher.search(q.text, k=1, filters=only, language=q.language)
-            closeness[action.id] = max((hit.dense or 0.0 for hit in hits), default=0.0)
-        kept: dict[str, ActionRecord] = {}
-        for action in scope.actions:
-            rival = kept.get(action.country)
-            if rival is None or closeness[action.id] > closeness[rival.id]:
-                kept[action.country] = action
-        chosen = tuple(a for a in scope.actions if kept[a.country] is a)
-        return replace(scope, actions=chosen, matched={a.id: scope.matched.get(a.id, ()) for a in chosen})
-
-    @staticmethod
-    def _cities_named(q: Question) -> dict[str, str]:
-        """The question's names that are cities, with their country's code (Batoumi -> GE)."""
-        return {name: code for name in q.names for code in cities_in(name.title()).values()}
-
-    @cached_property
-    def _glossary_acronyms(self) -> frozenset[str]:
-        """Acronyms that say nothing about which Action holds the answer: written differently in
-        each language (PON, SOP, POS), they are never asked of an Action's text."""
-        return frozenset(fold(a) for entry in self.library.taxonomy.acronyms for a in entry.all_acronyms())
 
     def _carried_filters(self, filters: SearchFilters | None, follow: FollowUp) -> SearchFilters | None:
         if follow.action_ids and not (filters and filters.case_study_ids):
@@ -382,8 +211,10 @@ class Casebook:
     ) -> Generator[str, None, Answer]:
         """Checked sentences from the model as they come; returns the final Answer."""
         q = analyse(query, language)
-        scope = self._scope(q, filters)
-        if (scope.unknown_countries and not scope.actions) or self.metadata.answer(q, scope, self.actions()):
+        scope = self.router.scope(q, filters)
+        if (scope.unknown_countries and not scope.actions) or self.router.metadata.answer(
+            q, scope, self.actions()
+        ):
             answer = replace(self._answer_standalone(query, k, filters, language), question=question)
             yield from _pieces(answer.answer)
             return answer
@@ -472,15 +303,10 @@ class Casebook:
         return ExtractiveAnswerer(self.library.embeddings, self.library.store.sentence_vectors, config)
 
     @cached_property
-    def metadata(self) -> MetadataAnswerer:
-        return MetadataAnswerer(self.library.taxonomy, self.passage_of)
-
-    def passage_of(self, action_id: str, section: str) -> Chunk | None:
-        """The first passage of an Action's section (for metadata answers' citations)."""
-        chunks = [
-            c for c in self.library.lexical().chunks if c.case_study_id == action_id and c.section == section
-        ]
-        return min(chunks, key=lambda c: c.position, default=None)
+    def router(self) -> AnswerRouter:
+        return AnswerRouter(
+            self.library, self.extractive, self.search, self.grounding, self._resolved, self.settings.k
+        )
 
     def grounding(self) -> LibraryText:
         """What each Action's text mentions, rebuilt when the library changed."""
@@ -489,13 +315,6 @@ class Casebook:
             self._grounding = LibraryText(self.library.lexical().chunks)
             self._grounding_generation = generation
         return self._grounding
-
-
-def _resolving_names(q: Question, scope: Scope) -> frozenset[str]:
-    """The question's names that resolved its Actions ("Georiga", "Costa … Marfil"): they
-    name the Action itself, not something its text must mention."""
-    words = {word for matched in scope.matched.values() for name in matched for word in fold(name).split()}
-    return frozenset(name for name in q.names if set(name.split()) <= words)
 
 
 def bounded_question(text: str) -> str:

@@ -160,6 +160,11 @@ class Library:
         extra = [t for lang in self.taxonomy.languages for t in self.taxonomy.expand_acronyms(query, lang)]
         return " ".join([query, *dict.fromkeys(extra)])
 
+    def first_passage(self, action_id: str, section: str) -> Chunk | None:
+        """The first passage of an Action's section (what metadata answers cite)."""
+        chunks = [c for c in self.lexical().chunks if c.case_study_id == action_id and c.section == section]
+        return min(chunks, key=lambda c: c.position, default=None)
+
     def lexical(self) -> LexicalIndex:
         """The lexical index, rebuilt when the records changed since it was built."""
         with self._lexical_lock:
