@@ -118,10 +118,13 @@ class ExtractiveAnswerer:
         """The answer from `passages`, or an abstention; `relaxed` lowers the bar to the
         cross-language one (the passages are already what the question asks for: the section
         it names, of the Action it names)."""
-        ranked = [s for s in self.rank_sentences(question, passages) if holds_answer(question, s)]
+        parts = question.part_questions()
+        candidates = self.rank_sentences(question, passages)
+        if not parts:  # a part's count is checked with its part (`_answer_parts`)
+            candidates = _counting_the_noun(question, candidates)
+        ranked = [s for s in candidates if holds_answer(question, s)]
         if not ranked or not self.is_evidence(question, ranked[0], relaxed=relaxed):
             return self.abstain(question, passages)
-        parts = question.part_questions()
         if not parts:
             return compose_answer(question, self._choose(ranked, question), mode=AnswerMode.EXTRACTIVE)
         return self._answer_parts(question, parts, ranked)
@@ -133,7 +136,10 @@ class ExtractiveAnswerer:
         the kind it asks for, then the other close sentences; the parts no sentence answers are
         said so. Once one part is answered clearly, the others (about the same subject) need only
         the lower bar."""
-        best = [next((s for s in ranked if holds_answer(part, s)), None) for part in parts]
+        best = [
+            next((s for s in _counting_the_noun(part, ranked) if holds_answer(part, s)), None)
+            for part in parts
+        ]
         clear = any(s is not None and self.is_evidence(part, s) for part, s in zip(parts, best, strict=True))
         answered = [
             s
@@ -256,6 +262,20 @@ def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
         return False  # "a study visit to Spain": the sentence names Spain, in any language
     span = set(YEAR.findall(sentence.chunk.years))
     return all(year in sentence.text for year in question.years if year not in span)
+
+
+def _counting_the_noun(question: Question, ranked: list[ScoredSentence]) -> list[ScoredSentence]:
+    """For "how many returnees…?": when some sentences of the question's language count
+    returnees (in any year), only they can answer (a delegation of nine officers does not); when
+    none does, the text may count them under another word, and every sentence stays."""
+    if question.wants("duration") or counted_noun(question) is None:
+        return ranked
+    counting = [
+        s
+        for s in ranked
+        if s.chunk.language == question.language and counted_figures(question, s.text, s.chunk.language)
+    ]
+    return counting or ranked
 
 
 def _shape_match(question: Question, sentence: str, chunk: Chunk) -> float:
