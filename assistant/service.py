@@ -8,15 +8,14 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.answers import Answer, Citation, ResolvedAction
 from assistant.citation_check import CitationCheck, SupportMeter, checked_stream
 from assistant.conversation import ConversationResolver, FollowUp, Turn, parse_history
 from assistant.extractive import ExtractiveAnswerer, ExtractiveConfig, ScoredSentence, compose_answer
-from assistant.generative import GenerativeAnswerer
 from assistant.grounding import LibraryText
 from assistant.library import IngestReport, Library, ProgressCallback
-from assistant.llm import LLMError, build_chat_model
 from assistant.messages import message
 from assistant.metadata_answers import MetadataAnswerer
 from assistant.questions import Question, analyse, listing_topic
@@ -29,6 +28,9 @@ from ingest.models import Chunk
 from ingest.text import fold
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import ScoredChunk
+
+if TYPE_CHECKING:  # the language-model stack is imported only when CASEBOOK_LLM is set
+    from assistant.generative import GenerativeAnswerer
 
 log = logging.getLogger(__name__)
 
@@ -276,6 +278,8 @@ class Casebook:
         resolver = self.conversation()
         if not (turns and self.settings.llm and resolver.looks_like_follow_up(question)):
             return resolver.resolve(question, turns), None
+        from assistant.llm import LLMError
+
         try:
             condensed = self.generative.condense(question, turns, language)
         except LLMError as error:
@@ -340,6 +344,8 @@ class Casebook:
         turns: list[Turn],
     ) -> Generator[str, None, Answer]:
         """Checked sentences from the model as they come; returns the final Answer."""
+        from assistant.llm import LLMError
+
         q = analyse(query, language)
         scope = self._scope(q, filters)
         if (scope.unknown_countries and not scope.actions) or self.metadata.answer(q, scope, self.actions()):
@@ -413,6 +419,9 @@ class Casebook:
     @cached_property
     def generative(self) -> GenerativeAnswerer:
         """The language model of `CASEBOOK_LLM` (LLMError if it cannot be built)."""
+        from assistant.generative import GenerativeAnswerer
+        from assistant.llm import build_chat_model
+
         return GenerativeAnswerer(build_chat_model(self.settings), self.settings.llm_timeout)
 
     @cached_property

