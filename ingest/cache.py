@@ -9,6 +9,7 @@ Anything here can be deleted at any time; it is made again when next needed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -79,4 +80,5 @@ def save(path: Path, write: Callable[[Path], object]) -> None:
                 older.unlink(missing_ok=True)
     except OSError as error:
         log.info("not cached: %s (%s)", path, error)
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
