@@ -495,3 +495,7 @@ def _progress_bar(description: str):
 
 def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":  # `python -m assistant.cli`, as the `casebook` script
+    sys.exit(main())
