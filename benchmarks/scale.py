@@ -137,8 +137,15 @@ def run_in_subprocess(system: str, library: Path, size: int, embedding: str, rou
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run(sizes: list[int], embeddings: list[str], systems: list[str], rounds: int) -> tuple[list[Row], dict]:
-    """Every (embedding, size, system) measured in its own process: the rows, and the load beside each."""
+def run(
+    sizes: list[int],
+    embeddings: list[str],
+    systems: list[str],
+    rounds: int,
+    keep: Callable[[list[Row], dict[str, dict[str, Any]]], object],
+) -> None:
+    """Every (embedding, size, system) measured in its own process; after each, `keep` gets the rows
+    so far and the load beside each (a failure later loses nothing measured)."""
     bundled = len(list(BUNDLED_LIBRARY.glob("*.txt")))
     rows: list[Row] = []
     loads: dict[str, dict[str, Any]] = {}
@@ -154,10 +161,11 @@ def run(sizes: list[int], embeddings: list[str], systems: list[str], rounds: int
                         "date": datetime.date.today().isoformat(),
                         "load_1min": [round(before, 2), round(os.getloadavg()[0], 2)],
                         "cores": os.cpu_count(),
+                        "rounds": rounds,
                     }
                     rows.append(row)
                     print(json.dumps(row), file=sys.stderr, flush=True)
-    return rows, loads
+                    keep(rows, loads)
 
 
 def _key(row: Row) -> str:
@@ -168,13 +176,13 @@ def _key(row: Row) -> str:
 
 
 def write_results(rows: list[Row], loads: dict[str, dict[str, Any]]) -> str:
-    """Merge `rows` into results/scale.json (and their loads into scale_load.json); write the table and plot."""
+    """Merge `rows` into results/scale.json (and their loads into scale_runs.json); write the table and plot."""
     RESULTS.mkdir(exist_ok=True)
     merged = {_key(r): r for r in _read(RESULTS / "scale.json", []) + rows}
     all_rows = sorted(merged.values(), key=lambda r: (r["embedding"], r["size"], SYSTEMS.index(r["system"])))
-    all_loads = {**_read(RESULTS / "scale_load.json", {}), **loads}
+    all_loads = {**_read(RESULTS / "scale_runs.json", {}), **loads}
     (RESULTS / "scale.json").write_text(json.dumps(all_rows, indent=1) + "\n", encoding="utf-8")
-    (RESULTS / "scale_load.json").write_text(json.dumps(all_loads, indent=1) + "\n", encoding="utf-8")
+    (RESULTS / "scale_runs.json").write_text(json.dumps(all_loads, indent=1) + "\n", encoding="utf-8")
     table = markdown(all_rows, all_loads)
     (RESULTS / "scale.md").write_text(table, encoding="utf-8")
     plot(all_rows, RESULTS / "scale.png")
@@ -216,8 +224,9 @@ def markdown(rows: list[Row], loads: dict[str, dict[str, Any]]) -> str:
         "+ Chroma, same embeddings; its query is its similarity search, top-4) on the same generated "
         "library (`benchmarks/scale.py`). Size: multiple of the bundled library (1 case study); each "
         "size and system in its own process. Ingest: model loaded beforehand. Latency: warm, "
-        f"{len(QUESTIONS)} questions × rounds. Peak memory: ru_maxrss of the process. Ratios: CB / BL. "
-        "Load: the machine's 1-minute load average before and after each process (2 cores, shared).",
+        f"{len(QUESTIONS)} questions × {_rounds(rows, loads)} rounds. Peak memory: ru_maxrss of the process. "
+        "Ratios: CB / BL. Load: the machine's 1-minute load average before and after each process "
+        "(2 cores, shared); run conditions per row in scale_runs.json.",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
@@ -225,6 +234,11 @@ def markdown(rows: list[Row], loads: dict[str, dict[str, Any]]) -> str:
     for ours, theirs in pairs(rows):
         lines.append("| " + " | ".join(_cells(ours, theirs, loads)) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _rounds(rows: list[Row], loads: dict[str, dict[str, Any]]) -> str:
+    counts = sorted({loads[_key(r)].get("rounds", "?") for r in rows if _key(r) in loads}, key=str)
+    return "/".join(map(str, counts)) or "?"
 
 
 def _cells(ours: Row, theirs: Row | None, loads: dict[str, dict[str, Any]]) -> list[str]:
@@ -306,7 +320,7 @@ def main() -> None:
         help="embedding backend, or several separated by commas (default: the settings' default)",
     )
     parser.add_argument("--baseline", action="store_true", help="also measure the naive LangChain pipeline")
-    parser.add_argument("--rounds", type=int, default=5, help="passes over the questions (default 5)")
+    parser.add_argument("--rounds", type=int, default=10, help="passes over the questions (default 10)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write this run's rows to FILE only")
     parser.add_argument("--one", choices=SYSTEMS, help=argparse.SUPPRESS)  # internal: one measurement here
     parser.add_argument("--library", type=Path, help=argparse.SUPPRESS)  # internal: with --one
@@ -317,11 +331,19 @@ def main() -> None:
         return
     embeddings = [e.strip() for e in args.embedding.split(",") if e.strip()]
     systems = list(SYSTEMS) if args.baseline else ["casebook"]
-    rows, loads = run(sizes, embeddings, systems, args.rounds)
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+        out: Path = args.json
+        run(sizes, embeddings, systems, args.rounds, lambda rows, _: _write_rows(out, rows))
         return
-    print(write_results(rows, loads))
+    tables: list[str] = []
+    run(
+        sizes, embeddings, systems, args.rounds, lambda rows, loads: tables.append(write_results(rows, loads))
+    )
+    print(tables[-1])
+
+
+def _write_rows(path: Path, rows: list[Row]) -> None:
+    path.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
