@@ -29,8 +29,6 @@ FIELDS = {
 }
 MEASURED = ("files", "chunks", "ingest_s", "peak_mb", "search_p50_ms", "search_p95_ms")
 
-pytestmark = pytest.mark.slow  # two processes load an embedding model and index: 14 s idle, 33 s loaded
-
 
 @pytest.fixture(scope="module")
 def rows(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
