@@ -1,4 +1,9 @@
-"""The `casebook` command: ingest case studies, list Actions, search passages, ask questions."""
+"""The `casebook` command: ingest case studies, list Actions, search passages, ask questions.
+
+A one-shot command should cost little more than the search it runs, so the stacks only some
+commands need (the baseline and its LangChain vector store, the quiz, the evaluation, progress
+bars) are imported inside those commands, not here.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +14,25 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING, Any
 
 from assistant.answering.answers import Answer, passage_json
 from assistant.answering.conversation import Turn, load_history, parse_history
 from assistant.errors import CasebookError, InputFileError, UsageError, translated
-from assistant.evaluation.baseline import COMPARED, LangChainBaseline, ratios
-from assistant.evaluation.scoring import EvalQuestion, evaluate, load_questions, rows_to_json, summarise
 from assistant.library.index import IngestReport
-from assistant.quiz import QUIZ_FORMATS, QuizRequest, build_quiz, export_quiz
+from assistant.quiz.export import QUIZ_FORMATS
 from assistant.service import Casebook
 from assistant.settings import Settings
 from assistant.types import LANGUAGES, SECTION_KEYS, ScoredChunk, SearchFilters
 
 # A failed input or a store that cannot be used exits 1, like a bug (whose traceback -v shows);
 # only a request that cannot be read exits 2.
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from assistant.evaluation.scoring import EvalQuestion
+
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 DESCRIPTION = """\
@@ -325,6 +332,8 @@ def _chat(casebook: Casebook, args: argparse.Namespace) -> int:
 
 
 def _eval(casebook: Casebook, args: argparse.Namespace) -> int:
+    from assistant.evaluation.scoring import evaluate, load_questions, rows_to_json, summarise
+
     questions = load_questions(*args.questions)
     if args.library:
         report = casebook.ingest(args.library, _progress_bar("indexing the library"))
@@ -365,6 +374,9 @@ def _eval_baseline(
     totals: dict[str, dict[str, float | int]],
 ) -> dict[str, Any]:
     """The same questions through a plain LangChain pipeline: its totals, rows and our ratios."""
+    from assistant.evaluation.baseline import LangChainBaseline, ratios
+    from assistant.evaluation.scoring import evaluate, rows_to_json, summarise
+
     with LangChainBaseline.from_library(casebook.library) as baseline:
         rows = evaluate(questions, lambda q: baseline.ask(q.question), doc_languages)
         described = baseline.config.describe()
@@ -378,6 +390,8 @@ def _eval_baseline(
 
 
 def _print_baseline(ours: dict[str, float | int], baseline: dict[str, Any]) -> None:
+    from assistant.evaluation.baseline import COMPARED
+
     print(f"\nall questions vs. baseline: {baseline['pipeline']}")
     print(f"{'':18}{'Casebook':>18}{'baseline':>18}{'ratio':>18}")
     for metric in COMPARED:
@@ -389,6 +403,8 @@ def _print_baseline(ours: dict[str, float | int], baseline: dict[str, Any]) -> N
 
 
 def _quiz(casebook: Casebook, args: argparse.Namespace) -> int:
+    from assistant.quiz import QuizRequest, build_quiz, export_quiz
+
     request = QuizRequest(
         action_ids=tuple(args.action),
         criteria=tuple(args.criterion),
@@ -486,6 +502,8 @@ def _progress_bar(description: str):
 
     def update(done: int, total: int, name: str) -> None:
         if "bar" not in bar:
+            from tqdm import tqdm
+
             bar["bar"] = tqdm(total=total, desc=description, unit="file", disable=None, file=sys.stderr)
         bar["bar"].n = done
         bar["bar"].set_postfix_str(name)
@@ -497,3 +515,7 @@ def _progress_bar(description: str):
 
 def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":  # `python -m assistant.cli`, as the `casebook` script
+    sys.exit(main())

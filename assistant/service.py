@@ -8,6 +8,7 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.answering.answers import Answer, AnswerMode
 from assistant.answering.citation_check import CitationCheck, SupportMeter, checked_stream
@@ -16,9 +17,7 @@ from assistant.answering.extractive import (
     ExtractiveAnswerer,
     ExtractiveConfig,
 )
-from assistant.answering.generative import GenerativeAnswerer
 from assistant.answering.grounding import LibraryText
-from assistant.answering.llm import LLMError, build_chat_model
 from assistant.answering.messages import message
 from assistant.answering.questions import analyse
 from assistant.answering.router import AnswerRouter
@@ -31,6 +30,9 @@ from ingest.countries import country_code
 from ingest.text import fold
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import ScoredChunk
+
+if TYPE_CHECKING:  # the language-model stack is imported only when CASEBOOK_LLM is set
+    from assistant.answering.generative import GenerativeAnswerer
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +189,8 @@ class Casebook:
         resolver = self.conversation()
         if not (turns and self.settings.llm and resolver.looks_like_follow_up(question)):
             return resolver.resolve(question, turns), None
+        from assistant.answering.llm import LLMError
+
         try:
             condensed = self.generative.condense(question, turns, language)
         except LLMError as error:
@@ -210,6 +214,8 @@ class Casebook:
         turns: list[Turn],
     ) -> Generator[str, None, Answer]:
         """Checked sentences from the model as they come; returns the final Answer."""
+        from assistant.answering.llm import LLMError
+
         q = analyse(query, language)
         scope = self.router.scope(q, filters)
         if (scope.unknown_countries and not scope.actions) or self.router.metadata.answer(
@@ -284,6 +290,9 @@ class Casebook:
     @cached_property
     def generative(self) -> GenerativeAnswerer:
         """The language model of `CASEBOOK_LLM` (LLMError if it cannot be built)."""
+        from assistant.answering.generative import GenerativeAnswerer
+        from assistant.answering.llm import build_chat_model
+
         return GenerativeAnswerer(build_chat_model(self.settings), self.settings.llm_timeout)
 
     @cached_property

@@ -1,23 +1,35 @@
-"""How ingest speed, memory, query latency and index size grow with the size of the library.
+"""Casebook against the naive LangChain pipeline on the same generated library, size by size.
 
-Sizes are multiples of the bundled library (data/case_studies: one case study); the larger
-libraries are made by benchmarks/generate_library.py. Each size runs in its own process, so
-its peak memory (ru_maxrss) is its own. Ingest is timed with the embedding model already loaded.
+Sizes are multiples of the bundled library (data/case_studies: one case study, so size N is N
+files); the libraries are made by benchmarks/generate_library.py, once per size, and both
+systems read the same files. The naive pipeline is the one `casebook eval` scores alongside
+(assistant/baseline.py: RecursiveCharacterTextSplitter 1000/200 + Chroma + the same embedding
+model); its query is its similarity search, so it has no ask figures.
 
-Run: .venv/bin/python benchmarks/scale.py --sizes 1,10,100 --embedding use-multilingual
-Writes benchmarks/results/scale.md and scale.png (appending rows for other embeddings).
+Each size and system runs in its own process, so its peak memory (ru_maxrss) is its own. Ingest
+is timed with the embedding model already loaded; queries are warm (one asked first), the
+questions of benchmarks/query_latency.py asked `--rounds` times each.
+
+Run: .venv/bin/python benchmarks/scale.py --sizes 30,100,1000 --baseline --embedding use-multilingual
+Without --json, rows are merged into benchmarks/results/scale.json (by system, embedding and
+size, so runs with other embeddings add rows) and scale.md and scale.png are written from them;
+with --json FILE, this run's rows go to FILE only.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
@@ -25,33 +37,37 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
 from generate_library import generate  # noqa: E402
 from query_latency import QUESTIONS, measure, percentile  # noqa: E402
 
-from assistant.service import Casebook  # noqa: E402
 from assistant.settings import BUNDLED_LIBRARY, Settings  # noqa: E402
-from ingest.readers import read_document  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results")
-FIELDS = [
-    ("files", "files"),
-    ("chunks", "chunks"),
-    ("chunks_per_s", "ingest chunks/s"),
-    ("pages_per_s", "ingest pages/s"),
-    ("peak_mb", "peak memory MB"),
-    ("search_p50", "search p50 ms"),
-    ("search_p95", "search p95 ms"),
-    ("ask_p50", "ask p50 ms"),
-    ("ask_p95", "ask p95 ms"),
-    ("index_mb", "index MB"),
-]
+SYSTEMS = ("casebook", "baseline")
+ROW_FIELDS = (
+    "system",
+    "embedding",
+    "size",
+    "files",
+    "chunks",
+    "ingest_s",
+    "peak_mb",
+    "search_p50_ms",
+    "search_p95_ms",
+    "ask_p50_ms",
+    "ask_p95_ms",
+)
+Row = dict[str, Any]
 
 
-def measure_size(size: int, embedding: str, rounds: int) -> dict[str, float | int | str]:
-    """One size, in this process: generate, ingest, query; the figures as a dict."""
-    bundled = len(list(BUNDLED_LIBRARY.glob("*.txt")))
-    with tempfile.TemporaryDirectory(prefix="casebook-scale-") as tmp:
-        library, home = Path(tmp) / "library", Path(tmp) / "home"
-        files = generate(library, size * bundled)
-        pages = sum(len(read_document(p).pages) for p in files)
-        casebook = Casebook(Settings(home=home, library=library, embedding_model=embedding, llm=None))
+# ---- one system, one size, in this process -------------------------------------------------
+
+
+def measure_casebook(library: Path, size: int, embedding: str, rounds: int) -> Row:
+    """Casebook ingests `library` into a fresh home, then answers warm searches and questions."""
+    from assistant.service import Casebook
+
+    files = sorted(library.glob("*.txt"))
+    with tempfile.TemporaryDirectory(prefix="casebook-scale-") as home:
+        settings = Settings(home=Path(home), library=library, embedding_model=embedding, llm=None)
+        casebook = Casebook(settings)
         casebook.library.embeddings.embed_query("warm up")  # model loading is not ingest
         start = time.perf_counter()
         casebook.ingest([library])
@@ -60,104 +76,274 @@ def measure_size(size: int, embedding: str, rounds: int) -> dict[str, float | in
         casebook.ask(QUESTIONS[0])  # warm: lexical index, sentence vectors
         search = measure(casebook.search, rounds)
         ask = measure(casebook.ask, rounds)
-        index_bytes = sum(p.stat().st_size for p in home.rglob("*") if p.is_file())
+    return _row("casebook", embedding, size, len(files), chunks, seconds, search, ask)
+
+
+def measure_baseline(library: Path, size: int, embedding: str, rounds: int) -> Row:
+    """The naive pipeline splits and indexes `library`, then runs warm similarity searches."""
+    from assistant.evaluation.baseline import LangChainBaseline
+    from vectorstore.embeddings import make_embeddings
+
+    files = sorted(library.glob("*.txt"))
+    embeddings = make_embeddings(embedding)
+    embeddings.embed_query("warm up")  # model loading is not ingest
+    start = time.perf_counter()
+    with LangChainBaseline(embeddings, files) as baseline:
+        seconds = time.perf_counter() - start
+        baseline.ask(QUESTIONS[0])  # warm
+        search = measure(baseline.ask, rounds)  # its "answer" is the top-k similarity search
+        chunks = baseline.chunks
+    return _row("baseline", embedding, size, len(files), chunks, seconds, search, None)
+
+
+MEASURE: dict[str, Callable[[Path, int, str, int], Row]] = {
+    "casebook": measure_casebook,
+    "baseline": measure_baseline,
+}
+
+
+def _row(
+    system: str,
+    embedding: str,
+    size: int,
+    files: int,
+    chunks: int,
+    seconds: float,
+    search: list[float],
+    ask: list[float] | None,
+) -> Row:
     return {
-        "size": size,
+        "system": system,
         "embedding": embedding,
-        "files": len(files),
+        "size": size,
+        "files": files,
         "chunks": chunks,
-        "ingest_s": round(seconds, 1),
-        "chunks_per_s": round(chunks / seconds, 1),
-        "pages_per_s": round(pages / seconds, 2),
+        "ingest_s": round(seconds, 2),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "search_p50": round(percentile(search, 0.5)),
-        "search_p95": round(percentile(search, 0.95)),
-        "ask_p50": round(percentile(ask, 0.5)),
-        "ask_p95": round(percentile(ask, 0.95)),
-        "index_mb": round(index_bytes / 1e6, 1),
+        "search_p50_ms": round(percentile(search, 0.5), 1),
+        "search_p95_ms": round(percentile(search, 0.95), 1),
+        "ask_p50_ms": round(percentile(ask, 0.5), 1) if ask else None,
+        "ask_p95_ms": round(percentile(ask, 0.95), 1) if ask else None,
     }
 
 
-def run_in_subprocess(size: int, embedding: str, rounds: int) -> dict:
-    command = [
-        sys.executable,
-        __file__,
-        "--one",
-        str(size),
-        "--embedding",
-        embedding,
-        "--rounds",
-        str(rounds),
-    ]
-    done = subprocess.run(command, check=True, capture_output=True, text=True)
+# ---- the run: one process per size and system ----------------------------------------------
+
+
+def run_in_subprocess(system: str, library: Path, size: int, embedding: str, rounds: int) -> Row:
+    command = [sys.executable, __file__, "--one", system, "--library", str(library)]
+    command += ["--sizes", str(size), "--embedding", embedding, "--rounds", str(rounds)]
+    done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def write_results(rows: list[dict]) -> None:
+def run(
+    sizes: list[int],
+    embeddings: list[str],
+    systems: list[str],
+    rounds: int,
+    keep: Callable[[list[Row], dict[str, dict[str, Any]]], object],
+) -> None:
+    """Every (embedding, size, system) measured in its own process; after each, `keep` gets the rows
+    so far and the load beside each (a failure later loses nothing measured)."""
+    bundled = len(list(BUNDLED_LIBRARY.glob("*.txt")))
+    rows: list[Row] = []
+    loads: dict[str, dict[str, Any]] = {}
+    for embedding in embeddings:
+        for size in sizes:
+            with tempfile.TemporaryDirectory(prefix="casebook-scale-library-") as tmp:
+                library = Path(tmp) / "library"
+                generate(library, size * bundled)
+                for system in systems:
+                    before = os.getloadavg()[0]
+                    row = run_in_subprocess(system, library, size, embedding, rounds)
+                    loads[_key(row)] = {
+                        "date": datetime.date.today().isoformat(),
+                        "load_1min": [round(before, 2), round(os.getloadavg()[0], 2)],
+                        "cores": os.cpu_count(),
+                        "rounds": rounds,
+                    }
+                    rows.append(row)
+                    print(json.dumps(row), file=sys.stderr, flush=True)
+                    keep(rows, loads)
+
+
+def _key(row: Row) -> str:
+    return f"{row['system']}/{row['embedding']}/{row['size']}"
+
+
+# ---- results: JSON rows, Markdown table and plot of the ratios -----------------------------
+
+
+def write_results(rows: list[Row], loads: dict[str, dict[str, Any]]) -> str:
+    """Merge `rows` into results/scale.json (and their loads into scale_runs.json); write the table and plot."""
     RESULTS.mkdir(exist_ok=True)
-    known = RESULTS / "scale.json"
-    previous = json.loads(known.read_text()) if known.exists() else []
-    keyed = {(r["embedding"], r["size"]): r for r in previous + rows}
-    rows = sorted(keyed.values(), key=lambda r: (r["embedding"], r["size"]))
-    known.write_text(json.dumps(rows, indent=1) + "\n")
-    header = "| embedding | size |" + "".join(f" {label} |" for _, label in FIELDS)
-    lines = [
-        "Library size as a multiple of the bundled library (1 case study); measured on a shared 2-core machine.",
-        "Larger sizes are generated copies (benchmarks/generate_library.py). Latency: warm, "
-        f"{len(QUESTIONS)} questions × rounds. Peak memory: ru_maxrss of the process (ingest + queries).",
-        "",
-        header,
-        "|" + "---|" * (len(FIELDS) + 2),
+    merged = {_key(r): r for r in _read(RESULTS / "scale.json", []) + rows}
+    all_rows = sorted(merged.values(), key=lambda r: (r["embedding"], r["size"], SYSTEMS.index(r["system"])))
+    all_loads = {**_read(RESULTS / "scale_runs.json", {}), **loads}
+    (RESULTS / "scale.json").write_text(json.dumps(all_rows, indent=1) + "\n", encoding="utf-8")
+    (RESULTS / "scale_runs.json").write_text(json.dumps(all_loads, indent=1) + "\n", encoding="utf-8")
+    table = markdown(all_rows, all_loads)
+    (RESULTS / "scale.md").write_text(table, encoding="utf-8")
+    plot(all_rows, RESULTS / "scale.png")
+    return table
+
+
+def _read(path: Path, default: Any) -> Any:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else default
+
+
+def pairs(rows: list[Row]) -> list[tuple[Row, Row | None]]:
+    """Each Casebook row with the baseline row of the same embedding and size (None if not measured)."""
+    baseline = {(r["embedding"], r["size"]): r for r in rows if r["system"] == "baseline"}
+    return [(r, baseline.get((r["embedding"], r["size"]))) for r in rows if r["system"] == "casebook"]
+
+
+def ratio(ours: float | None, theirs: float | None) -> float | None:
+    return round(ours / theirs, 2) if ours is not None and theirs else None
+
+
+def markdown(rows: list[Row], loads: dict[str, dict[str, Any]]) -> str:
+    header = [
+        "embedding",
+        "size",
+        "files",
+        "passages CB / BL",
+        "ingest s CB / BL",
+        "ingest ratio",
+        "peak MB CB / BL",
+        "search p50 ms CB / BL",
+        "search p95 ms CB / BL",
+        "search p95 ratio",
+        "ask p50 / p95 ms CB",
+        "ask p95 / BL search p95",
+        "load 1-min CB; BL",
     ]
-    lines += [f"| {r['embedding']} | {r['size']}× |" + "".join(f" {r[k]} |" for k, _ in FIELDS) for r in rows]
-    (RESULTS / "scale.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    plot(rows, RESULTS / "scale.png")
-    print("\n".join(lines))
+    lines = [
+        "Casebook (CB) against the naive LangChain pipeline (BL: RecursiveCharacterTextSplitter 1000/200 "
+        "+ Chroma, same embeddings; its query is its similarity search, top-4) on the same generated "
+        "library (`benchmarks/scale.py`). Size: multiple of the bundled library (1 case study); each "
+        "size and system in its own process. Ingest: model loaded beforehand. Latency: warm, "
+        f"{len(QUESTIONS)} questions × {_rounds(rows, loads)} rounds. Peak memory: ru_maxrss of the process. "
+        "Ratios: CB / BL. Load: the machine's 1-minute load average before and after each process "
+        "(2 cores, shared); run conditions per row in scale_runs.json.",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
+    for ours, theirs in pairs(rows):
+        lines.append("| " + " | ".join(_cells(ours, theirs, loads)) + " |")
+    return "\n".join(lines) + "\n"
 
 
-def plot(rows: list[dict], path: Path) -> None:
+def _rounds(rows: list[Row], loads: dict[str, dict[str, Any]]) -> str:
+    counts = sorted({loads[_key(r)].get("rounds", "?") for r in rows if _key(r) in loads}, key=str)
+    return "/".join(map(str, counts)) or "?"
+
+
+def _cells(ours: Row, theirs: Row | None, loads: dict[str, dict[str, Any]]) -> list[str]:
+    def both(field: str) -> str:
+        return f"{ours[field]} / {theirs[field] if theirs else '-'}"
+
+    def times(value: float | None) -> str:
+        return "-" if value is None else f"{value:.2f}×"
+
+    other = theirs or {}
+    load = "; ".join(
+        "→".join(map(str, loads[_key(r)]["load_1min"])) if _key(r) in loads else "-"
+        for r in (ours, theirs)
+        if r
+    )
+    return [
+        ours["embedding"],
+        f"{ours['size']}×",
+        str(ours["files"]),
+        both("chunks"),
+        both("ingest_s"),
+        times(ratio(ours["ingest_s"], other.get("ingest_s"))),
+        both("peak_mb"),
+        both("search_p50_ms"),
+        both("search_p95_ms"),
+        times(ratio(ours["search_p95_ms"], other.get("search_p95_ms"))),
+        f"{ours['ask_p50_ms']} / {ours['ask_p95_ms']}",
+        times(ratio(ours["ask_p95_ms"], other.get("search_p95_ms"))),
+        load,
+    ]
+
+
+def plot(rows: list[Row], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     panels = [
-        ("chunks_per_s", "ingest chunks/s"),
-        ("peak_mb", "peak memory MB"),
-        ("search_p95", "search p95 ms"),
-        ("ask_p95", "ask p95 ms"),
-        ("index_mb", "index MB"),
+        ("ingest time, Casebook / baseline", "ingest_s", "ingest_s"),
+        ("peak memory, Casebook / baseline", "peak_mb", "peak_mb"),
+        ("search p95, Casebook / baseline", "search_p95_ms", "search_p95_ms"),
+        ("Casebook ask p95 / baseline search p95", "ask_p95_ms", "search_p95_ms"),
     ]
     figure, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 3.5))
-    for axis, (key, label) in zip(axes, panels, strict=True):
-        for embedding in sorted({r["embedding"] for r in rows}):
-            mine = [r for r in rows if r["embedding"] == embedding]
-            axis.plot([r["size"] for r in mine], [r[key] for r in mine], marker="o", label=embedding)
+    compared = pairs(rows)
+    for axis, (title, ours_field, their_field) in zip(axes, panels, strict=True):
+        for embedding in sorted({r["embedding"] for r, _ in compared}):
+            points = [
+                (r["size"], ratio(r[ours_field], b[their_field]))
+                for r, b in compared
+                if b and r["embedding"] == embedding
+            ]
+            points = [(x, y) for x, y in points if y is not None]
+            axis.plot([x for x, _ in points], [y for _, y in points], marker="o", label=embedding)
+        axis.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
         axis.set_xscale("log")
         axis.set_xlabel("library size (× bundled)")
-        axis.set_title(label)
-    axes[0].legend()
+        axis.set_title(title, fontsize=9)
+    axes[0].legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+# ---- command line --------------------------------------------------------------------------
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", default="1,100,1000", help="multiples of the bundled library")
-    parser.add_argument("--embedding", default=Settings().embedding_model, help="embedding backend")
-    parser.add_argument("--rounds", type=int, default=3, help="passes over the questions per call")
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size here
+    parser.add_argument(
+        "--sizes", default="30,100,1000", help="multiples of the bundled library, e.g. 30,100"
+    )
+    parser.add_argument(
+        "--embedding",
+        default=Settings().embedding_model,
+        help="embedding backend, or several separated by commas (default: the settings' default)",
+    )
+    parser.add_argument("--baseline", action="store_true", help="also measure the naive LangChain pipeline")
+    parser.add_argument("--rounds", type=int, default=10, help="passes over the questions (default 10)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write this run's rows to FILE only")
+    parser.add_argument("--one", choices=SYSTEMS, help=argparse.SUPPRESS)  # internal: one measurement here
+    parser.add_argument("--library", type=Path, help=argparse.SUPPRESS)  # internal: with --one
     args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.one:
-        print(json.dumps(measure_size(args.one, args.embedding, args.rounds)))
+        print(json.dumps(MEASURE[args.one](args.library, sizes[0], args.embedding, args.rounds)))
         return
-    rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        rows.append(run_in_subprocess(size, args.embedding, args.rounds))
-        print(json.dumps(rows[-1]), file=sys.stderr)
-    write_results(rows)
+    embeddings = [e.strip() for e in args.embedding.split(",") if e.strip()]
+    systems = list(SYSTEMS) if args.baseline else ["casebook"]
+    if args.json:
+        out: Path = args.json
+        run(sizes, embeddings, systems, args.rounds, lambda rows, _: _write_rows(out, rows))
+        return
+    tables: list[str] = []
+    run(
+        sizes, embeddings, systems, args.rounds, lambda rows, loads: tables.append(write_results(rows, loads))
+    )
+    print(tables[-1])
+
+
+def _write_rows(path: Path, rows: list[Row]) -> None:
+    path.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

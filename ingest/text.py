@@ -37,11 +37,30 @@ def normalize_punctuation(text: str) -> str:
     return text.translate(_QUOTES)
 
 
+class _FoldTable(dict[int, str]):
+    """Each character's folded form, worked out the first time it is met (a `str.translate` table).
+
+    Folding character by character equals folding the whole text: punctuation mapping, NFKD
+    decomposition and case folding are per character, and the only reordering NFKD does is among
+    combining marks, which are all dropped.
+    """
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code).translate(_QUOTES))
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+        if len(self) < _FOLD_TABLE_LIMIT:  # a text of every code point must not grow it without end
+            self[code] = folded
+        return folded
+
+
+_FOLD_TABLE_LIMIT = 1 << 16
+_FOLDED = _FoldTable()
+_BLANKS = re.compile(r"[ \t]+")
+
+
 def fold(text: str) -> str:
     """Accent- and case-folded form of `text` for comparisons (never for display)."""
-    decomposed = unicodedata.normalize("NFKD", normalize_punctuation(text))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[ \t]+", " ", stripped.casefold()).strip()
+    return _BLANKS.sub(" ", text.translate(_FOLDED)).strip()
 
 
 def words(text: str) -> list[str]:

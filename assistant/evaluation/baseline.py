@@ -28,6 +28,7 @@ from ingest.readers import read_document
 log = logging.getLogger(__name__)
 
 COMPARED = ("fact_in_citation", "doc_cited", "abstained")  # totals shown as Casebook / baseline
+WRITE_BATCH = 1000  # chunks per write: Chroma refuses a write larger than its max batch size (5,461)
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ class LangChainBaseline:
             persist_directory=self._folder.name,
         )
         documents = split_files(files, self.config)
-        if documents:
-            self._store.add_documents(documents)
+        for start in range(0, len(documents), WRITE_BATCH):
+            self._store.add_documents(documents[start : start + WRITE_BATCH])
         self.chunks = len(documents)
         log.info("baseline indexed %d chunks", self.chunks)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from ingest import countries
 from ingest.countries import cities_in, country_code, country_names, name_index
 
 
@@ -50,3 +53,20 @@ def test_a_capitalised_city_names_its_country_and_a_common_word_does_not() -> No
     assert cities_in("the unit based in Praia drafted it") == {"praia": "CV"}
     assert cities_in("Abidjan and Accra") == {"abidjan": "CI", "accra": "GH"}
     assert cities_in("a praia near the amman road") == {}
+
+
+def test_tables_read_back_from_the_cache_folder_equal_those_gathered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    tables = (countries._names_by_code, countries._city_index)
+    for table in tables:
+        table.cache_clear()
+    gathered = [table() for table in tables]  # gathered from the data and saved
+    for table in tables:
+        table.cache_clear()
+    read_back = [table() for table in tables]
+    for table in tables:
+        table.cache_clear()
+    assert len(list(tmp_path.glob("casebook/*.json"))) == 2
+    assert read_back == gathered

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ingest.models import Chunk
 from vectorstore.filters import SearchFilters
-from vectorstore.hybrid import CasebookRetriever, FusionWeights, HybridSearcher
+from vectorstore.hybrid import FusionWeights, HybridSearcher
+from vectorstore.retriever import CasebookRetriever
 
 UNHCR_QUESTION = "How many Syrian refugees did UNHCR count in Jordan in 2019?"
 

@@ -9,7 +9,8 @@ import pytest
 from langchain_tests.integration_tests import RetrieversIntegrationTests
 
 from vectorstore.filters import SearchFilters
-from vectorstore.hybrid import CasebookRetriever, HybridSearcher
+from vectorstore.hybrid import HybridSearcher
+from vectorstore.retriever import CasebookRetriever
 
 QUERY = "How many Syrian refugees did UNHCR count in Jordan in 2019?"
 

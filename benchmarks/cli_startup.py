@@ -1,0 +1,150 @@
+"""One-shot `casebook ask` against the bare minimum it cannot avoid, timed in the same run.
+
+The bare minimum, in a fresh process: open the Chroma store, load the embedding model, embed the
+question, one query (Chroma and Casebook's embedding backend, nothing else). The CLI is started
+as the `casebook` console script starts it. Both read the same index (the bundled library, built
+by the CLI on first use in a temporary CASEBOOK_HOME unless --home is given); the runs alternate,
+after one untimed run of each, and the medians are compared. With --before DIR, the CLI of
+another source tree (e.g. an older commit's, from `git worktree add`) is timed in the same rounds
+and its output compared with this tree's.
+
+Run: .venv/bin/python benchmarks/cli_startup.py [--repeat N] [--home DIR] [--before DIR]
+Writes benchmarks/results/cli_startup.md and prints it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).with_name("results")
+QUESTION = "How many Syrian refugees did UNHCR count in Jordan in 2019?"
+CONSOLE_SCRIPT = "import sys; from assistant.cli import main; sys.exit(main())"  # as pip's launcher
+
+
+def bare_minimum(home: Path, collection: str, backend: str, question: str) -> None:
+    """Open the store, load the model, embed the question, one query: what any answer needs."""
+    import chromadb
+    from chromadb.config import Settings
+
+    from vectorstore.embeddings import make_embeddings
+
+    client = chromadb.PersistentClient(
+        path=str(home / "chroma"), settings=Settings(anonymized_telemetry=False)
+    )
+    passages = client.get_collection(collection)
+    vector = make_embeddings(backend).embed_query(question)
+    hits = passages.query(query_embeddings=[vector], n_results=5, include=["documents", "distances"])  # type: ignore[arg-type]
+    print(len(hits["ids"][0]))
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall time of `command` from process start to exit, its CPU time (user + system), its output."""
+    cpu_before = _children_cpu()
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True, text=True)
+    return time.perf_counter() - start, _children_cpu() - cpu_before, done.stdout
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def import_seconds(tree: Path, env: dict[str, str]) -> float:
+    """Seconds `import assistant.cli` takes in a fresh process (from -X importtime)."""
+    command = [sys.executable, "-X", "importtime", "-c", "import assistant.cli"]
+    done = subprocess.run(command, cwd=tree, env=env, check=True, capture_output=True, text=True)
+    line = next(line for line in reversed(done.stderr.splitlines()) if line.endswith("| assistant.cli"))
+    return int(line.split("|")[1]) / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=7, help="timed rounds (default 7)")
+    parser.add_argument("--home", type=Path, help="an indexed CASEBOOK_HOME (default: a fresh temporary one)")
+    parser.add_argument(
+        "--before", type=Path, metavar="DIR", help="another source tree whose CLI to time too"
+    )
+    parser.add_argument("--question", default=QUESTION)
+    parser.add_argument("--bare", nargs=3, metavar=("HOME", "COLLECTION", "BACKEND"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.bare:
+        sys.path.insert(0, str(ROOT))
+        bare_minimum(Path(args.bare[0]), args.bare[1], args.bare[2], args.question)
+        return
+    with tempfile.TemporaryDirectory(prefix="casebook-cli-") as tmp:
+        print(run(args.home or Path(tmp), args.repeat, args.before, args.question))
+
+
+def run(home: Path, repeat: int, before: Path | None, question: str) -> str:
+    sys.path.insert(0, str(ROOT))
+    from assistant.settings import Settings
+
+    env = {**os.environ, "CASEBOOK_HOME": str(home.resolve())}
+    settings = Settings(home=home)
+    trees = {"casebook ask (this tree)": ROOT}
+    if before:
+        trees["casebook ask (--before)"] = before.resolve()
+    commands: dict[str, tuple[list[str], Path]] = {
+        name: ([sys.executable, "-c", CONSOLE_SCRIPT, "ask", question], tree) for name, tree in trees.items()
+    }
+    bare = [sys.executable, __file__, "--question", question, "--bare", str(home.resolve())]
+    commands["bare minimum"] = ([*bare, settings.collection, settings.embedding_model], ROOT)
+    load_before = os.getloadavg()
+    outputs = {name: timed(command, cwd, env)[2] for name, (command, cwd) in commands.items()}  # untimed
+    seconds: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, (command, cwd) in commands.items():
+            wall, used, _ = timed(command, cwd, env)
+            seconds[name].append(wall)
+            cpu[name].append(used)
+    imports = {name: import_seconds(tree, env) for name, tree in trees.items()}
+    load_after = os.getloadavg()
+    floor = statistics.median(seconds["bare minimum"])
+    cpu_floor = statistics.median(cpu["bare minimum"])
+    lines = [
+        f'`casebook ask "{question}"` on the indexed bundled library (embeddings '
+        f"{settings.embedding_model}), against the bare minimum (open the store, load the model, embed "
+        f"the question, one query) in a fresh process; {repeat} alternating rounds after one untimed "
+        f"run of each (`benchmarks/cli_startup.py`). Wall time from process start to exit; CPU time "
+        f"(user + system, all threads) is steadier on a shared machine. Load average (1, 5, 15 min) before "
+        f"{_load(load_before)}, after {_load(load_after)}; {os.cpu_count()} cores.",
+        "",
+        "| process | median s | min s | max s | × bare minimum | median CPU s | CPU × bare minimum "
+        "| `import assistant.cli` s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, times in seconds.items():
+        median = statistics.median(times)
+        imported = f"{imports[name]:.2f}" if name in imports else "-"
+        lines.append(
+            f"| {name} | {median:.2f} | {min(times):.2f} | {max(times):.2f} | {median / floor:.2f}× "
+            f"| {statistics.median(cpu[name]):.2f} | {statistics.median(cpu[name]) / cpu_floor:.2f}× | {imported} |"
+        )
+    if before:
+        same = outputs["casebook ask (this tree)"] == outputs["casebook ask (--before)"]
+        lines += ["", f"Output of both CLIs identical: {'yes' if same else 'NO'}."]
+    text = "\n".join(lines) + "\n"
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "cli_startup.md").write_text(text, encoding="utf-8")
+    return text
+
+
+def _load(load: tuple[float, float, float]) -> str:
+    return ", ".join(f"{value:.2f}" for value in load)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""A one-shot `casebook ask` imports only what answering needs: no web, plotting, torch,
+language-model, evaluation or LangChain vector-store and tracing stacks (each costs start-up time)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import CORPUS
+
+ROOT = Path(__file__).resolve().parents[2]
+NOT_NEEDED_TO_ASK = (
+    "gradio",
+    "matplotlib",
+    "PIL",
+    "torch",
+    "sentence_transformers",
+    "transformers",
+    "langchain_chroma",
+    "langchain_core.retrievers",
+    "langsmith.run_trees",
+    "assistant.evaluation",
+    "assistant.answering.generative",
+    "assistant.answering.llm",
+    "assistant.web",
+)
+ASK_THEN_LIST_MODULES = f"""
+import json, sys
+from assistant.cli import main
+main(["ask", "How many Syrian refugees did UNHCR count in Jordan in 2019?"])
+print(json.dumps([name for name in {NOT_NEEDED_TO_ASK!r} if name in sys.modules]))
+"""
+
+
+def test_ask_loads_none_of_the_stacks_other_commands_need(corpus_home: Path) -> None:
+    env = {**os.environ, "CASEBOOK_HOME": str(corpus_home), "CASEBOOK_LIBRARY": str(CORPUS)}
+    env.pop("CASEBOOK_LLM", None)
+    done = subprocess.run(
+        [sys.executable, "-c", ASK_THEN_LIST_MODULES], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "UNHCR" in done.stdout or "[1]" in done.stdout  # it answered
+    assert json.loads(done.stdout.splitlines()[-1]) == []
