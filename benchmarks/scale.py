@@ -293,12 +293,15 @@ def plot(rows: list[Row], path: Path) -> None:
                 if b and r["embedding"] == embedding
             ]
             points = [(x, y) for x, y in points if y is not None]
-            axis.plot([x for x, _ in points], [y for _, y in points], marker="o", label=embedding)
+            if points:
+                axis.plot([x for x, _ in points], [y for _, y in points], marker="o", label=embedding)
         axis.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
-        axis.set_xscale("log")
+        if axis.lines[:-1]:  # a log scale needs points (a run's first row has no baseline yet)
+            axis.set_xscale("log")
         axis.set_xlabel("library size (× bundled)")
         axis.set_title(title, fontsize=9)
-    axes[0].legend(fontsize=8)
+    if axes[0].lines[:-1]:
+        axes[0].legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
