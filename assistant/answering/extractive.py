@@ -2,8 +2,10 @@
 
 Each candidate sentence is scored by its meaning (embedding similarity to the question, which
 works across languages), the question's terms it contains, and whether it holds the kind of
-answer asked for (a figure for "how many", a date for "when"...). The best sentences, 1 to 4,
-become the answer, each followed by the number of its passage. Below the evidence threshold
+answer asked for (a figure for "how many", a date for "when"...); a sentence that cannot hold
+the answer at all (`holds_answer`) is left out. The best sentences, 1 to 4 (or each point of
+the lessons or practices asked for), become the answer, each followed by the number of its
+passage. Below the evidence threshold
 the engine abstains instead of answering from unrelated text. It never writes text of its own
 beyond a short lead naming the Action.
 """
