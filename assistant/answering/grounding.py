@@ -57,7 +57,6 @@ class LibraryText:
             for token in set(TOKEN.findall(folded)):
                 action.by_prefix[token[:PREFIX]].add(token)
             self.actions[action_id] = action
-        self.text = " ".join(a.text for a in self.actions.values())
         self.countries = frozenset(code for a in self.actions.values() for code in a.countries)
 
     def actions_naming(self, countries: Collection[str]) -> tuple[str, ...]:
