@@ -2,11 +2,19 @@
 
 Starts `app.py` on a free loopback port with a fresh CASEBOOK_HOME (a small library), then
 `--users` threads each call `/ask` and `/search` (gradio_client) in a loop for `--seconds`, while
-one more client uploads files through `/ingest`. Reports errors and p50/p95 latency per endpoint;
-afterwards stops the app and checks the index: every passage its records own is in the store,
-no passage is orphaned or duplicated, and the lexical index matches the store.
+one more client uploads files through `/ingest`. Reports errors and p50/p95 latency per endpoint
+(over the whole run and while the upload was ingesting), the CPU seconds the app and the load
+generator spent, and the machine's load average; afterwards stops the app, checks the index
+(every passage its records own is in the store, no passage is orphaned or duplicated, the
+lexical index matches the store) and times the same asks and searches in one process on the same
+index, so the web layer's share shows beside them.
+
+The users talk plain HTTP to loopback, so their clients skip TLS verification: with it on,
+gradio_client builds a certificate store for every HTTP request (two per call, about 23 ms of
+CPU each), and on a 2-core machine the load generator then took three quarters of the CPU.
 
     python benchmarks/load_test.py --users 20 --seconds 60
+    python benchmarks/load_test.py --in-process CASEBOOK_HOME   # the in-process timing alone
     CASEBOOK_CHROMA_URL=http://127.0.0.1:8000 CASEBOOK_COLLECTION=load \
         python benchmarks/load_test.py --users 20 --seconds 60   # the same against a Chroma server
 """
@@ -16,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -40,6 +49,7 @@ QUESTIONS = (
     "What were the lessons learned?",
 )
 STARTUP_SECONDS = 600
+IN_PROCESS_ROUNDS = 20  # each question asked and searched this many times in process
 
 
 def free_port() -> int:
@@ -72,14 +82,31 @@ def start_app(home: Path, library: Path, port: int, log: Path) -> subprocess.Pop
     raise RuntimeError("app.py did not start in time")
 
 
+def client(url: str) -> Client:
+    """A gradio_client for the app on loopback (plain HTTP: no certificate store to build)."""
+    return Client(url, verbose=False, ssl_verify=False)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds a running process has spent so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def user(url: str, until: float, index: int, latencies: dict, errors: list, lock: threading.Lock) -> None:
-    client = Client(url, verbose=False)
+    """Ask and search in a loop until `until`; latencies are (start, seconds) pairs."""
+    client_ = client(url)
     i = index
     while time.monotonic() < until:
         question = QUESTIONS[i % len(QUESTIONS)]
         for endpoint, call in (
-            ("/ask", lambda q=question: client.predict(q, [], api_name="/ask")),
-            ("/search", lambda q=question: client.predict(q, api_name="/search")),
+            ("/ask", lambda q=question: client_.predict(q, [], api_name="/ask")),
+            ("/search", lambda q=question: client_.predict(q, api_name="/search")),
         ):
             started = time.monotonic()
             try:
@@ -93,7 +120,7 @@ def user(url: str, until: float, index: int, latencies: dict, errors: list, lock
                     errors.append(f"{endpoint}: {type(error).__name__}: {str(error)[:200]}")
                 continue
             with lock:
-                latencies[endpoint].append(time.monotonic() - started)
+                latencies[endpoint].append((started, time.monotonic() - started))
         i += 1
 
 
@@ -114,11 +141,14 @@ def run(users: int, seconds: float, work: Path) -> dict:
     port = free_port()
     app = start_app(home, library, port, work / "app.log")
     url = f"http://127.0.0.1:{port}/"
-    latencies: dict[str, list[float]] = defaultdict(list)
+    latencies: dict[str, list[tuple[float, float]]] = defaultdict(list)
     errors: list[str] = []
     lock = threading.Lock()
     ingest_result: dict = {}
+    ingest_window: list[float] = []
+    load_before = os.getloadavg()
     try:
+        app_cpu, own_cpu = cpu_seconds(app.pid), own_cpu_seconds()
         until = time.monotonic() + seconds
         threads = [
             threading.Thread(target=user, args=(url, until, i, latencies, errors, lock)) for i in range(users)
@@ -130,35 +160,88 @@ def run(users: int, seconds: float, work: Path) -> dict:
             started = time.monotonic()
             files = [handle_file(str(uploads / name)) for name in UPLOADED]
             try:
-                Client(url, verbose=False).predict(files, api_name="/ingest")
+                client(url).predict(files, api_name="/ingest")
                 ingest_result["seconds"] = round(time.monotonic() - started, 1)
             except Exception as error:
                 ingest_result["error"] = str(error)[:300]
+            ingest_window.extend((started, time.monotonic()))
 
         ingester = threading.Thread(target=ingest)
         ingester.start()
         for thread in threads:
             thread.join()
         ingester.join()
+        app_cpu, own_cpu = cpu_seconds(app.pid) - app_cpu, own_cpu_seconds() - own_cpu
     finally:
         app.terminate()
         app.wait(timeout=60)
+    load_after = os.getloadavg()
     check = subprocess.run(
         [sys.executable, str(PROJECT / "benchmarks" / "fault_ingest.py"), "--check", str(home)],
         capture_output=True,
         text=True,
         check=False,
     )
+    in_process = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--in-process", str(home)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    durations = {e: [d for _, d in v] for e, v in latencies.items()}
+    begun, ended = ingest_window
+    while_ingesting = {e: [d for t, d in v if begun <= t <= ended] for e, v in latencies.items()}
+    timed = json.loads(in_process.stdout)
+    web_p50 = {e: percentile(v, 50) for e, v in durations.items()}
     return {
         "users": users,
         "seconds": seconds,
-        "requests": {e: len(v) for e, v in latencies.items()},
+        "requests": {e: len(v) for e, v in durations.items()},
         "errors": len(errors),
         "first_errors": errors[:5],
-        "p50_s": {e: percentile(v, 50) for e, v in latencies.items()},
-        "p95_s": {e: percentile(v, 95) for e, v in latencies.items()},
+        "p50_s": web_p50,
+        "p95_s": {e: percentile(v, 95) for e, v in durations.items()},
+        "while_ingesting": {
+            "requests": {e: len(v) for e, v in while_ingesting.items()},
+            "p95_s": {e: percentile(v, 95) for e, v in while_ingesting.items()},
+        },
+        "in_process": timed,
+        "web_over_in_process_p50": {
+            e: round(web / timed["p50_s"][e], 1)
+            for e, web in web_p50.items()
+            if web and timed["p50_s"].get(e)
+        },
+        "cpu_s": {"app": round(app_cpu, 1), "load_generator": round(own_cpu, 1)},
+        "load_average_1min": {"before": round(load_before[0], 2), "after": round(load_after[0], 2)},
         "ingest": ingest_result,
         "index_check": json.loads(check.stdout) if check.stdout else check.stderr[-800:],
+    }
+
+
+def in_process(home: Path) -> dict:
+    """The same asks and searches as the users', timed in one process on the index at `home`."""
+    os.environ["CASEBOOK_HOME"] = str(home)
+    from assistant.service import Casebook
+    from assistant.settings import Settings
+
+    casebook = Casebook(Settings.load())
+    calls = {
+        "/ask": lambda q: casebook.ask(q, history=[]),
+        "/search": lambda q: casebook.search(q),
+    }
+    for question in QUESTIONS:  # warm: the model, the lexical index, the query vectors
+        for call in calls.values():
+            call(question)
+    times: dict[str, list[float]] = defaultdict(list)
+    for i in range(IN_PROCESS_ROUNDS * len(QUESTIONS)):
+        for endpoint, call in calls.items():
+            started = time.perf_counter()
+            call(QUESTIONS[i % len(QUESTIONS)])
+            times[endpoint].append(time.perf_counter() - started)
+    return {
+        "calls": {e: len(v) for e, v in times.items()},
+        "p50_s": {e: percentile(v, 50) for e, v in times.items()},
+        "p95_s": {e: percentile(v, 95) for e, v in times.items()},
     }
 
 
@@ -169,7 +252,11 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--work", type=Path, help="folder for the library and index (default: a temp dir)")
+    parser.add_argument("--in-process", type=Path, metavar="CASEBOOK_HOME", help="time asks in process only")
     args = parser.parse_args()
+    if args.in_process:
+        print(json.dumps(in_process(args.in_process)))
+        return 0
     work = args.work or Path(tempfile.mkdtemp(prefix="casebook-load-"))
     result = run(args.users, args.seconds, work)
     print(json.dumps(result, indent=2))
