@@ -11,8 +11,8 @@ each step in a fresh process:
 - loads the saved copy, as a worker starting on an up-to-date library does (time, memory held),
   and times searches without a filter and with one (lessons sections of one country);
 - with `--chroma`, writes the passages to a `chroma run` server on loopback (random unit vectors:
-  nothing is embedded) and times what a rebuild reads from it (`ChunkStore.all_chunks`) and a
-  vector query with and without a `$contains` full-text filter; once, it also asks the server
+  nothing is embedded) and times what a rebuild reads from it (`ChunkStore.all_chunks`, one `get`;
+  and the same read in pages of 10,000) and a vector query with and without a `$contains` full-text filter; once, it also asks the server
   for the sparse BM25 index and the hybrid `search()` of Chroma's own API.
 
     python benchmarks/lexical_footprint.py --sizes 10000,100000 --chroma   # the README's numbers
@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))  # this checkout's packages, whatever the install points at
 CORPORA = (PROJECT.parent / "shared" / "corpus", PROJECT.parent / "shared" / "corpus-2")
 RESULTS = PROJECT / "benchmarks" / "results"
 PASSAGES_PER_ACTION = 20
@@ -51,6 +52,7 @@ QUERIES = (
 SEARCH_ROUNDS = 4  # each query this many times
 DIMENSIONS = 384  # multilingual-e5-small's, the default backend
 WRITE_BATCH = 1000
+READ_PAGE = 10000  # passages per `get` when reading the store in pages
 MB = 1 << 20
 
 
@@ -185,9 +187,22 @@ def server_step(n: int, url: str) -> dict[str, Any]:
             metadatas=[md.chunk_to_metadata(c) for c in batch],  # type: ignore[misc]
         )
     write_s = time.perf_counter() - started
+    try:  # what a rebuild reads: every passage in one `get`
+        started = time.perf_counter()
+        one_get: str | int = len(store.all_chunks())
+        one_get_s: float | None = round(time.perf_counter() - started, 2)
+    except Exception as error:
+        one_get, one_get_s = f"fails: {error}", None
     before = memory_mb()
     started = time.perf_counter()
-    fetched = store.all_chunks()
+    fetched = [
+        md.chunk_from_metadata(chunk_id, text, metadata)
+        for offset in range(0, n, READ_PAGE)
+        for page in [collection.get(include=["documents", "metadatas"], limit=READ_PAGE, offset=offset)]
+        for chunk_id, text, metadata in zip(
+            page["ids"], page["documents"] or [], page["metadatas"] or [], strict=True
+        )
+    ]
     fetch_s = time.perf_counter() - started
     fetched_mb = memory_mb() - before
     word = "migration"
@@ -200,6 +215,8 @@ def server_step(n: int, url: str) -> dict[str, Any]:
             times[kind].append(time.perf_counter() - started)
     return {
         "server_write_s": round(write_s, 1),
+        "server_all_chunks": one_get,
+        "server_all_chunks_s": one_get_s,
         "server_fetch_s": round(fetch_s, 2),
         "server_fetched": len(fetched),
         "server_fetched_mb": round(fetched_mb),
@@ -282,6 +299,7 @@ def run(sizes: list[int], chroma: bool, work: Path) -> dict[str, Any]:
                 row |= child("--server", str(n), url)
             shutil.rmtree(folder)
             rows.append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)  # a long run shows each size as it ends
         probe = child("--probe", url) if url else {}
     finally:
         if server:
@@ -300,7 +318,8 @@ COLUMNS = (
     ("load_s", "load s"),
     ("search_p50_ms", "search p50 ms"),
     ("filtered_search_p50_ms", "filtered p50 ms"),
-    ("server_fetch_s", "fetch from server s"),
+    ("server_all_chunks_s", "`all_chunks()` from server s"),
+    ("server_fetch_s", "read in pages s"),
     ("server_query_p50_ms", "server query p50 ms"),
     ("server_contains_p50_ms", "server `$contains` p50 ms"),
 )

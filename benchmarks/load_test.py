@@ -40,6 +40,7 @@ from pathlib import Path
 from gradio_client import Client, handle_file
 
 PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))  # this checkout's packages, whatever the install points at
 SYNTHETIC = PROJECT.parent / "shared" / "corpus" / "synthetic"
 LIBRARY = ("en_nepal_2012-2014_migration_and_development_policy.txt",)
 UPLOADED = ("fr_senegal_2015-2017_donnees_migration_de_travail.txt",)
