@@ -21,7 +21,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answering.answers import Answer, AnswerMode, Citation
 from assistant.answering.messages import join_list, message
-from assistant.answering.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, term_overlap
+from assistant.answering.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, names_in, term_overlap
 from assistant.answering.short_answers import counted_figures, counted_noun, figures
 from ingest.countries import countries_in, country_code
 from ingest.models import SECTION_KEYS, Chunk
@@ -129,15 +129,19 @@ class ExtractiveAnswerer:
             return self.abstain(question, passages)
         if not parts:
             return compose_answer(question, self._choose(ranked, question), mode=AnswerMode.EXTRACTIVE)
-        return self._answer_parts(question, parts, ranked)
+        return self._answer_parts(question, parts, ranked, passages)
 
     def _answer_parts(
-        self, question: Question, parts: list[Question], ranked: list[ScoredSentence]
+        self,
+        question: Question,
+        parts: list[Question],
+        ranked: list[ScoredSentence],
+        passages: Sequence[ScoredChunk],
     ) -> Answer:
         """A question that joins several ("When…, and how many…?"): each part's best sentence of
         the kind it asks for, then the other close sentences; the parts no sentence answers are
-        said so. Once one part is answered clearly, the others (about the same subject) need only
-        the lower bar."""
+        said so, and when none is answered, the question is abstained. Once one part is answered
+        clearly, the others (about the same subject) need only the lower bar."""
         best = [
             next((s for s in _counting_the_noun(part, ranked) if holds_answer(part, s)), None)
             for part in parts
@@ -148,6 +152,8 @@ class ExtractiveAnswerer:
             for part, s in zip(parts, best, strict=True)
             if s is not None and self.is_evidence(part, s, relaxed=clear)
         ]
+        if not answered:
+            return self.abstain(question, passages)
         unanswered = [part.text for part, s in zip(parts, best, strict=True) if s not in answered]
         chosen: list[ScoredSentence] = []
         for sentence in [*answered, *self._choose(ranked, question)]:
@@ -255,15 +261,24 @@ def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
     """Whether the sentence can answer at all, whatever its similarity: when the question asks
     for a figure, a date, a duration or an amount (kinds whose shape is unmistakable), it holds
     one of them; it names one of the places the question names that are no Action's country;
-    and it holds every year the question asks about other than the first and last of its
-    Action's own years ("in 2020": a sentence about 2021 does not answer it)."""
+    when the question gives names as known ("besides X and Y") and asks for no figure or date,
+    it names another; and it holds every year the question asks about other than the first and
+    last of its Action's own years ("in 2020": a sentence about 2021 does not answer it)."""
     strict = frozenset(k for k in question.kinds if k in EXACT_SHAPES)
     if strict and _shape_match(replace(question, kinds=strict), sentence.text, sentence.chunk) < 0:
         return False
     if question.places and not set(countries_in(sentence.text).values()) & question.places:
         return False  # "a study visit to Spain": the sentence names Spain, in any language
+    if question.known and not strict and not _names_another(question, sentence.text):
+        return False  # "the third shelter, besides X and Y": a sentence naming only X and Y
     span = set(YEAR.findall(sentence.chunk.years))
     return all(year in sentence.text for year in question.years if year not in span)
+
+
+def _names_another(question: Question, sentence: str) -> bool:
+    """Whether the sentence names something the question does not (a word of a name)."""
+    named = {word for name in question.names for word in name.split()}
+    return any(word not in named for name in names_in(sentence) for word in name.split())
 
 
 def _counting_the_noun(question: Question, ranked: list[ScoredSentence]) -> list[ScoredSentence]:

@@ -148,9 +148,9 @@ class AnswerRouter:
                 best.setdefault(sentence.chunk.case_study_id, sentence)
         if not best:
             return self.extractive.abstain(q, passages)
+        # Each Action listed is named by its header (title, country, years), cited beside its sentence.
         listed = list(best.values())[:MAX_LISTED_ACTIONS]
-        if q.wants("country"):  # "… and in which countries?": each Action's header says where
-            listed = [s for sentence in listed for s in (sentence, *self._header_of(sentence.chunk))]
+        listed = [s for sentence in listed for s in (sentence, *self._header_of(sentence.chunk))]
         return compose_answer(q, listed, mode=AnswerMode.EXTRACTIVE)
 
     def _header_of(self, chunk: Chunk) -> list[ScoredSentence]:
