@@ -20,13 +20,14 @@ from assistant.answering.short_answers import lead_with_fact
 from assistant.library.index import Library
 from assistant.library.records import ActionRecord
 from ingest.countries import cities_in
-from ingest.models import CRITERIA_SECTION, Chunk
+from ingest.models import CRITERIA_SECTION, SECTION_KEYS, Chunk
 from ingest.text import fold
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import ScoredChunk
 
 CANDIDATE_PASSAGES = 8  # passages whose sentences the extractive engine weighs
 MAX_LISTED_ACTIONS = 4
+PASSAGES_PER_ACTION = 3  # content passages of one Action weighed for a list across Actions
 MAX_PLACE_PASSAGES = 64  # passages weighed for "which Actions … in Spain?" among those naming Spain
 
 Search = Callable[..., list[ScoredChunk]]  # Casebook.search: (query, k=, filters=, language=)
@@ -137,7 +138,7 @@ class AnswerRouter:
                 )
             filters = replace(filters, case_study_ids=naming)
             k = min(MAX_PLACE_PASSAGES, CANDIDATE_PASSAGES * len(naming))
-        passages = self._search(topic.text, k=k, filters=filters, language=q.language)
+        passages = _per_action(self._search(topic.text, k=k * 2, filters=filters, language=q.language), k)
         ranked = self.extractive.rank_sentences(topic, passages)
         best: dict[str, ScoredSentence] = {}
         for sentence in ranked:
@@ -216,6 +217,19 @@ class AnswerRouter:
         """Acronyms that say nothing about which Action holds the answer: written differently in
         each language (PON, SOP, POS), they are never asked of an Action's text."""
         return frozenset(fold(a) for entry in self._library.taxonomy.acronyms for a in entry.all_acronyms())
+
+
+def _per_action(passages: list[ScoredChunk], k: int) -> list[ScoredChunk]:
+    """The best `k` passages with at most `PASSAGES_PER_ACTION` of each Action's content, so that
+    a list across Actions is not filled by the one whose text is in the question's language."""
+    taken: dict[str, int] = {}
+    kept: list[ScoredChunk] = []
+    for hit in passages:
+        action = hit.chunk.case_study_id
+        if hit.chunk.section in SECTION_KEYS and taken.get(action, 0) < PASSAGES_PER_ACTION:
+            taken[action] = taken.get(action, 0) + 1
+            kept.append(hit)
+    return kept[:k]
 
 
 def _resolving_names(q: Question, scope: Scope) -> frozenset[str]:
