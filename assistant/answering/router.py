@@ -96,7 +96,8 @@ class AnswerRouter:
         return replace(answer, scope=resolved)
 
     def _direct(self, q: Question, scope: Scope, filters: SearchFilters, search: Search) -> Answer | None:
-        """ "No Action in X", or the metadata's answer; None when the passages must answer."""
+        """The answer no passage ranking makes: "no Action in X", or the metadata's; None when
+        the passages must answer."""
         if scope.unknown_countries and not scope.actions:
             return self._unknown_country(q, scope, filters, search)
         return self.metadata.answer(q, scope, self._library.actions())
