@@ -36,7 +36,7 @@ def resolver() -> ConversationResolver:
 
 
 def _resolve(resolver: ConversationResolver, question: str, history: list[Turn]) -> FollowUp:
-    return _resolve(resolver, ANALYSER.analysed(question), history)
+    return resolver.resolve(ANALYSER.analysed(question), history)
 
 
 def test_question_naming_nothing_carries_over_the_action_named_before(resolver: ConversationResolver) -> None:
