@@ -321,19 +321,11 @@ class ChunkStore:
             found.setdefault(str(metadata[CHUNK_KEY]), []).append((text, list(vector)))
         return found
 
-    def delete_where(self, source: str) -> None:
-        """Delete every chunk read from the file `source`."""
-        self.delete_ids(self.ids_for_source(source))
-
     @_reachable
     def delete_ids(self, ids: Sequence[str]) -> None:
         if ids:
             self._collection.delete(ids=list(ids))
             self._sentences.delete(where=_of_chunks(ids))
-
-    @_reachable
-    def ids_for_source(self, source: str) -> list[str]:
-        return list(self._collection.get(where={md.SOURCE: source}, include=[])["ids"])
 
     @_reachable
     def all_chunks(self) -> list[Chunk]:

@@ -23,6 +23,7 @@ from assistant.answering.answers import Answer, AnswerMode, Citation
 from assistant.answering.messages import join_list, message
 from assistant.answering.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, names_in, term_overlap
 from assistant.answering.short_answers import counted_figures, counted_noun, figures
+from assistant.settings import ExtractiveConfig
 from ingest.countries import countries_in, country_code
 from ingest.models import SECTION_KEYS, Chunk
 from ingest.text import fold
@@ -86,23 +87,6 @@ class ScoredSentence:
     chunk: Chunk
     score: float
     similarity: float
-
-
-@dataclass(frozen=True)
-class ExtractiveConfig:
-    threshold: float  # evidence needed when the sentence is in the question's language
-    threshold_cross: float  # across languages similarities run lower and fewer words match
-    max_sentences: int = 4
-    weight_overlap_same: float = 0.3  # share of the question's words in the sentence, same language
-    weight_overlap_cross: float = 0.1  # across languages only cognates and names can match
-    weight_shape: float = 0.05  # the sentence holds (or lacks) the kind of answer asked for
-    weight_section: float = 0.05  # the sentence is in the section the question asks about
-    weight_passage: float = 0.25
-    weight_dated: float = 0.05  # the sentence itself holds the years the question asks about
-    weight_counted: float = 0.05  # it holds a figure of what the question counts ("15 representatives")
-    max_section_points: int = 6  # a question for a section's lessons or practices lists its points
-    margin: float = 0.06  # a further sentence must score within this of the best one
-    min_words: int = 4
 
 
 SentenceSource = Callable[[Sequence[str]], dict[str, list[tuple[str, list[float]]]]]

@@ -84,25 +84,11 @@ def test_adding_the_same_chunks_again_does_not_duplicate(
     assert fresh_store.count() == len(chunks)
 
 
-def test_delete_by_source_removes_only_that_source(
-    fresh_store: ChunkStore, corpus_chunks: list[Chunk]
-) -> None:
-    chunks = _some(corpus_chunks)
-    fresh_store.add(chunks)
-    fresh_store.delete_where(source=JORDAN)
-    assert fresh_store.ids_for_source(JORDAN) == []
-    assert fresh_store.count() == sum(c.source != JORDAN for c in chunks)
-
-
 def test_delete_ids_removes_those_chunks(fresh_store: ChunkStore, corpus_chunks: list[Chunk]) -> None:
     chunks = _some(corpus_chunks)
     fresh_store.add(chunks)
     fresh_store.delete_ids([chunks[0].id])
     assert chunks[0].id not in {c.id for c in fresh_store.all_chunks()}
-
-
-def test_ids_for_source_lists_that_sources_chunks(use_store: ChunkStore, jordan_chunks: list[Chunk]) -> None:
-    assert set(use_store.ids_for_source(JORDAN)) == {c.id for c in jordan_chunks}
 
 
 def test_query_returns_similarities_between_zero_and_one_best_first(use_store: ChunkStore) -> None:
