@@ -46,6 +46,7 @@ MODEL_KEY = "embedding_model_id"
 SENTENCES_SUFFIX = "_sentences"  # sibling collection: one row per sentence of each text chunk
 CHUNK_KEY = "chunk_id"
 ORDER_KEY = "order"
+READ_PAGE = 5000  # chunks per read of the whole collection
 _HNSW: Any = {"space": "cosine"}
 _SETTINGS = Settings(anonymized_telemetry=False)
 
@@ -329,15 +330,21 @@ class ChunkStore:
 
     @_reachable
     def all_chunks(self) -> list[Chunk]:
-        """Every stored chunk, ordered by source, case study and position."""
-        records = self._collection.get(include=["documents", "metadatas"])
-        chunks = [
-            md.chunk_from_metadata(chunk_id, text, metadata)
-            for chunk_id, text, metadata in zip(
-                records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True
+        """Every stored chunk, ordered by source, case study and position. Read in pages: a Chroma
+        server refuses one read of some 50,000 chunks ("too many SQL variables")."""
+        chunks: list[Chunk] = []
+        while True:
+            records = self._collection.get(
+                include=["documents", "metadatas"], limit=READ_PAGE, offset=len(chunks)
             )
-        ]
-        return sorted(chunks, key=lambda c: (c.source, c.case_study_id, c.position))
+            chunks.extend(
+                md.chunk_from_metadata(chunk_id, text, metadata)
+                for chunk_id, text, metadata in zip(
+                    records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True
+                )
+            )
+            if len(records["ids"]) < READ_PAGE:
+                return sorted(chunks, key=lambda c: (c.source, c.case_study_id, c.position))
 
     @_reachable
     def count(self) -> int:

@@ -13,6 +13,7 @@ import pytest
 
 from ingest.models import NOTES_SECTION, Chunk
 from ingest.sentences import split_sentences
+from vectorstore import chroma_store
 from vectorstore.chroma_store import ChunkStore, ModelMismatchError
 from vectorstore.embeddings import SentenceTransformerEmbeddings, UseEmbeddings
 
@@ -170,3 +171,11 @@ def test_adding_with_another_model_than_the_stored_one_is_refused(
     ChunkStore.persistent(tmp_path, use).add(_some(corpus_chunks))
     with pytest.raises(ModelMismatchError, match="ensure_model"):
         ChunkStore.persistent(tmp_path, minilm).add(_some(corpus_chunks))
+
+
+def test_every_chunk_is_read_back_once_over_several_pages(
+    use_store: ChunkStore, corpus_chunks: list[Chunk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chroma_store, "READ_PAGE", 7)
+    read = use_store.all_chunks()
+    assert len(read) == len(corpus_chunks) > 7 and set(read) == set(corpus_chunks)
