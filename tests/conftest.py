@@ -1,14 +1,39 @@
-"""Fixtures shared by the whole suite: one real Chroma server for every server-mode test, and
+"""Fixtures shared by the whole suite: the corpus indexed once per session (every test that reads
+the indexed corpus shares it, read only), one real Chroma server for every server-mode test, and
 `store_env`, which runs a module's tests once on the embedded store and once on that server."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from assistant.service import Casebook
+from assistant.settings import LanguageModelSettings, Settings
 from tests.chroma_server import CHROMA, ChromaServer, StoreEnv, free_port
+from tests.paths import CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CASEBOOK_HOME holding the real corpus (Jordan + the synthetic library), indexed with the
+    default embedding model: the session's one index of it."""
+    home = tmp_path_factory.mktemp("corpus_home")
+    Casebook(Settings(home=home, library=CORPUS)).ensure_library()
+    return home
+
+
+@pytest.fixture(scope="session")
+def corpus_casebook(corpus_home: Path) -> Casebook:
+    """The indexed corpus, extractive mode. Tests that change its settings use monkeypatch."""
+    return Casebook(
+        Settings(home=corpus_home, library=CORPUS, language_model=LanguageModelSettings(model=None))
+    )
 
 
 @pytest.fixture(scope="session")

@@ -21,10 +21,8 @@ from pathlib import Path
 import pytest
 
 from tests.chroma_server import ChromaServer, free_port
+from tests.paths import E2E, ROOT, SYNTHETIC
 
-ROOT = Path(__file__).resolve().parents[1]
-SYNTHETIC = ROOT.parent / "shared" / "corpus" / "synthetic"
-E2E = ROOT / "tests" / "e2e"
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 STARTUP_TIMEOUT_S = 420

@@ -25,10 +25,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from assistant.library.index import Library
 from assistant.service import Casebook
 from tests.chroma_server import StoreEnv, store_settings
+from tests.paths import SYNTHETIC
 
 pytestmark = pytest.mark.slow  # several processes ingesting on both stores: about a minute
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "synthetic"
 FILES = (
     "en_nepal_2012-2014_migration_and_development_policy.txt",
     "fr_senegal_2015-2017_donnees_migration_de_travail.txt",
@@ -55,7 +55,7 @@ def index_state(library: Library) -> tuple[int, int, int, set[str]]:
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("concurrency_library")
     for name in FILES:
-        shutil.copy(CORPUS / name, target / name)
+        shutil.copy(SYNTHETIC / name, target / name)
     return target
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests.chroma_server import ChromaServer
+from tests.paths import ROOT
 
 pytestmark = pytest.mark.slow  # kills and repairs real ingests: about a minute
 
-BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "fault_ingest.py"
+BENCHMARK = ROOT / "benchmarks" / "fault_ingest.py"
 
 
 def _fault_ingest():  # the benchmark is a script, not a package module

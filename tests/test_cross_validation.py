@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from pathlib import Path
 from types import ModuleType
 
 from assistant.evaluation.scoring import EvalQuestion, EvalRow
+from tests.paths import ROOT
 
-BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "cross_validation.py"
+BENCHMARK = ROOT / "benchmarks" / "cross_validation.py"
 
 
 def _benchmark() -> ModuleType:

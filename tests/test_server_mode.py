@@ -23,9 +23,9 @@ from assistant import cli
 from assistant.service import Casebook
 from assistant.settings import LanguageModelSettings, Settings
 from tests.chroma_server import ChromaServer, TokenGateway, free_port
+from tests.paths import SYNTHETIC
 from vectorstore.chroma_store import StoreUnavailableError
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "synthetic"
 NEPAL = "en_nepal_2012-2014_migration_and_development_policy.txt"
 TOKEN = "team-token-3f9a"
 
@@ -33,7 +33,7 @@ TOKEN = "team-token-3f9a"
 @pytest.fixture(scope="module")
 def library_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("server_library")
-    shutil.copy(CORPUS / NEPAL, folder / NEPAL)
+    shutil.copy(SYNTHETIC / NEPAL, folder / NEPAL)
     return folder
 
 

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import ROOT
+
 pytestmark = pytest.mark.slow  # builds a wheel, indexes the bundled library with the default model
 
-ROOT = Path(__file__).resolve().parents[1]
 # What the wheel is built from: the package sources and the project files, nothing else.
 SOURCES = ("pyproject.toml", "README.md", "app.py", "ingest", "vectorstore", "assistant", "prompts")
 

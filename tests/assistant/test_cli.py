@@ -9,8 +9,9 @@ import pytest
 
 from assistant.cli import main
 from assistant.service import Casebook
+from tests.paths import CORPUS
 
-from .conftest import CORPUS, JORDAN
+from .conftest import JORDAN
 
 ACTION_FIELDS = {"id", "title", "country", "years", "theme", "criteria", "language", "source", "sections"}
 RESULT_FIELDS = {

@@ -9,9 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import CORPUS
+from tests.paths import CORPUS, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 NOT_NEEDED_TO_ASK = (
     "gradio",
     "matplotlib",

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import pytest
 
 from assistant.evaluation.scoring import evaluate, load_questions, summarise
 from assistant.service import Casebook
+from tests.paths import DEV_QUESTIONS
 
-DEV_QUESTIONS = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev_questions.jsonl"
 
-
+@pytest.mark.slow  # 40 questions through the whole answer path: about half a minute
 def test_dev_questions_are_answered_from_cited_passages_and_unanswerable_ones_abstain(
     corpus_casebook: Casebook,
 ) -> None:

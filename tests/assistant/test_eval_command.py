@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import shutil
 from contextlib import redirect_stdout
-from pathlib import Path
 
 import pytest
 
 from assistant.cli import main
+from tests.paths import CORPUS
 
 pytestmark = pytest.mark.slow  # indexes a case study twice with the default embedding model
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 JORDAN_FILE = "mieux_jordanie_2016-2019_fr.txt"
 QUESTIONS = [
     {

@@ -13,10 +13,9 @@ from fpdf import FPDF
 from ingest.loader import load_file
 from ingest.models import Publication
 from ingest.taxonomy import Taxonomy, load_taxonomy
+from tests.paths import CORPUS, SYNTHETIC
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 JORDAN = CORPUS / "mieux_jordanie_2016-2019_fr.txt"
-SYNTHETIC = CORPUS / "synthetic"
 UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 

@@ -10,8 +10,9 @@ from ingest.chunker import chunk_publication
 from ingest.loader import load_file
 from ingest.models import ABOUT_SECTION, NOTES_SECTION, SECTION_KEYS, Chunk, Publication
 from ingest.taxonomy import Taxonomy
+from tests.paths import SYNTHETIC
 
-from .conftest import EXPECTED_CASES, JORDAN, SYNTHETIC
+from .conftest import EXPECTED_CASES, JORDAN
 
 MAX_WORDS = 120  # the chunk size the settings default to (CASEBOOK_CHUNK_WORDS)
 ALL_FILES = [JORDAN] + [SYNTHETIC / e.file for e in EXPECTED_CASES]

@@ -12,8 +12,9 @@ from ingest.errors import NoCaseStudyError, UnreadableFileError
 from ingest.loader import SUPPORTED_SUFFIXES, load_file
 from ingest.readers import split_layout_pages
 from ingest.taxonomy import Taxonomy
+from tests.paths import SYNTHETIC
 
-from .conftest import JORDAN, SYNTHETIC
+from .conftest import JORDAN
 
 SENEGAL = SYNTHETIC / "fr_senegal_2015-2017_donnees_migration_de_travail.txt"
 

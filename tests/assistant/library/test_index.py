@@ -11,7 +11,7 @@ import pytest
 from assistant.cli import main
 from assistant.library.index import Library
 from assistant.settings import Settings
-from tests.assistant.conftest import CORPUS
+from tests.paths import CORPUS
 
 JORDAN_FILE = CORPUS / "mieux_jordanie_2016-2019_fr.txt"
 SENEGAL_FILE = CORPUS / "synthetic" / "fr_senegal_2015-2017_donnees_migration_de_travail.txt"

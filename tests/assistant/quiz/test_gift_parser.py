@@ -22,8 +22,8 @@ import pytest
 
 from assistant.quiz import QuizCitation, QuizItem, QuizRequest, build_quiz, export_quiz
 from assistant.service import Casebook
+from tests.paths import E2E
 
-E2E = Path(__file__).resolve().parents[2] / "e2e"
 PARSE_GIFT = E2E / "parse_gift.mjs"
 GIFT_TYPES = {"mcq": "MC", "tf": "TF", "short": "Short"}
 # Every character GIFT gives a meaning to and escapes with a backslash, the backslash itself, and

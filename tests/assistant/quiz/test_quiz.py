@@ -1,4 +1,5 @@
-"""The quiz builder on the real Jordan case and the synthetic library (a real index, no mocks)."""
+"""The quiz builder on the real Jordan case and the synthetic library (the session's corpus index,
+no mocks)."""
 
 from __future__ import annotations
 
@@ -27,33 +28,18 @@ from assistant.quiz import (
 )
 from assistant.quiz.facts import normalise
 from assistant.service import Casebook
-from assistant.settings import Settings
-from tests.assistant.conftest import CORPUS, JORDAN
-
-EMBEDDING_MODEL = "use-multilingual"  # the fastest bundled model: the quiz does not rank passages
+from tests.assistant.conftest import JORDAN
+from tests.paths import CORPUS
 
 
 @pytest.fixture(scope="session")
-def casebook_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("quiz_home")
-    casebook = Casebook(Settings(home=home, library=CORPUS, embedding_model=EMBEDDING_MODEL))
-    casebook.ensure_library()
-    return home
+def jordan_quiz(corpus_casebook: Casebook) -> list[QuizItem]:
+    return build_quiz(corpus_casebook, QuizRequest(action_ids=(JORDAN,), n=10, seed=7))
 
 
 @pytest.fixture(scope="session")
-def casebook(casebook_home: Path) -> Casebook:
-    return Casebook(Settings(home=casebook_home, library=CORPUS, embedding_model=EMBEDDING_MODEL))
-
-
-@pytest.fixture(scope="session")
-def jordan_quiz(casebook: Casebook) -> list[QuizItem]:
-    return build_quiz(casebook, QuizRequest(action_ids=(JORDAN,), n=10, seed=7))
-
-
-@pytest.fixture(scope="session")
-def library_quiz(casebook: Casebook) -> list[QuizItem]:
-    return build_quiz(casebook, QuizRequest(n=40, seed=3))
+def library_quiz(corpus_casebook: Casebook) -> list[QuizItem]:
+    return build_quiz(corpus_casebook, QuizRequest(n=40, seed=3))
 
 
 def _all_quizzes(jordan: list[QuizItem], library: list[QuizItem]) -> list[QuizItem]:
@@ -108,10 +94,10 @@ def test_distractors_are_of_the_answers_type_and_never_equal_to_it(
             assert all(w.endswith("%") == str(item.answer).endswith("%") for w in wrong)
 
 
-def test_country_distractors_are_countries(casebook: Casebook) -> None:
+def test_country_distractors_are_countries(corpus_casebook: Casebook) -> None:
     from ingest.countries import country_code
 
-    items = build_quiz(casebook, QuizRequest(n=60, kinds=("mcq",), seed=11))
+    items = build_quiz(corpus_casebook, QuizRequest(n=60, kinds=("mcq",), seed=11))
     countries = [i for i in items if i.fact_type == "country"]
     assert countries
     for item in countries:
@@ -119,9 +105,11 @@ def test_country_distractors_are_countries(casebook: Casebook) -> None:
 
 
 def test_criterion_questions_offer_only_criteria_the_action_does_not_illustrate(
-    casebook: Casebook,
+    corpus_casebook: Casebook,
 ) -> None:
-    items = build_quiz(casebook, QuizRequest(criteria=(4,), sections=("criteria",), n=5, kinds=("mcq",)))
+    items = build_quiz(
+        corpus_casebook, QuizRequest(criteria=(4,), sections=("criteria",), n=5, kinds=("mcq",))
+    )
     assert items
     for item in items:
         assert item.fact_type == "criterion"
@@ -135,30 +123,32 @@ def test_no_two_items_ask_the_same_fact(library_quiz: list[QuizItem]) -> None:
     assert len(facts) == len(set(facts))
 
 
-def test_seed_makes_a_run_repeatable(casebook: Casebook) -> None:
+def test_seed_makes_a_run_repeatable(corpus_casebook: Casebook) -> None:
     request = QuizRequest(n=8, seed=42)
-    assert build_quiz(casebook, request) == build_quiz(casebook, request)
-    assert build_quiz(casebook, request) != build_quiz(casebook, replace(request, seed=43))
+    assert build_quiz(corpus_casebook, request) == build_quiz(corpus_casebook, request)
+    assert build_quiz(corpus_casebook, request) != build_quiz(corpus_casebook, replace(request, seed=43))
 
 
-def test_items_default_to_the_source_language_and_follow_lang(casebook: Casebook) -> None:
+def test_items_default_to_the_source_language_and_follow_lang(corpus_casebook: Casebook) -> None:
     english = "jamaica-2016-2018-case-management-model"
-    default = build_quiz(casebook, QuizRequest(action_ids=(english,), n=6, kinds=("tf",), seed=1))
+    default = build_quiz(corpus_casebook, QuizRequest(action_ids=(english,), n=6, kinds=("tf",), seed=1))
     assert all(item.choices == ("True", "False") for item in default)
-    spanish = build_quiz(casebook, QuizRequest(action_ids=(JORDAN,), n=6, kinds=("tf",), language="es"))
+    spanish = build_quiz(
+        corpus_casebook, QuizRequest(action_ids=(JORDAN,), n=6, kinds=("tf",), language="es")
+    )
     assert all(item.choices == ("Verdadero", "Falso") for item in spanish)
     assert all(item.question.startswith("¿") for item in spanish)
 
 
-def test_sections_restrict_the_cited_passages(casebook: Casebook) -> None:
-    items = build_quiz(casebook, QuizRequest(sections=("lessons",), n=6, seed=2))
+def test_sections_restrict_the_cited_passages(corpus_casebook: Casebook) -> None:
+    items = build_quiz(corpus_casebook, QuizRequest(sections=("lessons",), n=6, seed=2))
     assert items
     assert {item.citation.section for item in items} == {"lessons"}
 
 
-def test_unknown_action_is_a_clear_error(casebook: Casebook) -> None:
+def test_unknown_action_is_a_clear_error(corpus_casebook: Casebook) -> None:
     with pytest.raises(UnknownActionError, match="unknown Action"):
-        build_quiz(casebook, QuizRequest(action_ids=("no-such-action",)))
+        build_quiz(corpus_casebook, QuizRequest(action_ids=("no-such-action",)))
 
 
 def test_unknown_kind_is_refused() -> None:
@@ -166,7 +156,7 @@ def test_unknown_kind_is_refused() -> None:
         QuizRequest(kinds=("essay",))
 
 
-def test_rephrased_items_without_support_are_dropped(casebook: Casebook) -> None:
+def test_rephrased_items_without_support_are_dropped(corpus_casebook: Casebook) -> None:
     def unsupported(item: QuizItem) -> QuizItem:
         if item.kind != "mcq":
             return item
@@ -174,10 +164,10 @@ def test_rephrased_items_without_support_are_dropped(casebook: Casebook) -> None
         choices = tuple(invented if c == item.answer else c for c in item.choices)
         return replace(item, choices=choices, answer=invented, evidence=invented)
 
-    library = casebook.library
+    library = corpus_casebook.library
     items = generate_quiz(
         library.lexical().chunks,
-        casebook.actions(),
+        corpus_casebook.actions(),
         library.taxonomy,
         QuizRequest(action_ids=(JORDAN,), n=10, seed=7),
         rephrase=unsupported,
@@ -358,13 +348,12 @@ def test_every_format_has_a_file_suffix() -> None:
 def _cli_env(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     monkeypatch.setenv("CASEBOOK_HOME", str(home))
     monkeypatch.setenv("CASEBOOK_LIBRARY", str(CORPUS))
-    monkeypatch.setenv("CASEBOOK_EMBEDDING_MODEL", EMBEDDING_MODEL)
 
 
 def test_cli_quiz_prints_ten_gift_questions(
-    casebook_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    corpus_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _cli_env(monkeypatch, casebook_home)
+    _cli_env(monkeypatch, corpus_home)
     assert main(["quiz", "--action", JORDAN, "--n", "10", "--format", "gift"]) == 0
     parsed = parse_gift(capsys.readouterr().out)
     assert len(parsed) == 10
@@ -372,9 +361,9 @@ def test_cli_quiz_prints_ten_gift_questions(
 
 
 def test_cli_quiz_writes_json_to_a_file(
-    casebook_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    corpus_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    _cli_env(monkeypatch, casebook_home)
+    _cli_env(monkeypatch, corpus_home)
     out = tmp_path / "quiz.json"
     args = ["quiz", "--criterion", "4", "--n", "5", "--kinds", "mcq,tf", "--seed", "1", "-o", str(out)]
     assert main(args) == 0
@@ -384,9 +373,9 @@ def test_cli_quiz_writes_json_to_a_file(
 
 
 def test_cli_quiz_reports_an_unknown_action_in_one_line(
-    casebook_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    corpus_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _cli_env(monkeypatch, casebook_home)
+    _cli_env(monkeypatch, corpus_home)
     assert main(["quiz", "--action", "nowhere"]) == 2
     assert capsys.readouterr().err.startswith("casebook: unknown Action id nowhere")
 
@@ -405,7 +394,7 @@ def test_a_french_article_follows_the_country_put_in_its_place() -> None:
     assert put("dans la ", "_____") == "dans la _____"
 
 
-def test_a_quiz_over_the_library_asks_about_every_action(casebook: Casebook) -> None:
-    actions = casebook.actions()
-    items = build_quiz(casebook, QuizRequest(n=len(actions), seed=11))
+def test_a_quiz_over_the_library_asks_about_every_action(corpus_casebook: Casebook) -> None:
+    actions = corpus_casebook.actions()
+    items = build_quiz(corpus_casebook, QuizRequest(n=len(actions), seed=11))
     assert {item.citation.action_id for item in items} == {a.id for a in actions}
