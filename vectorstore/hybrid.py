@@ -55,7 +55,7 @@ class HybridSearcher:
         """The `k` best chunks for `query`, best first; `language` is the query's ("fr", "en"…)."""
         candidates = max(k * 4, 20)
         lexical_query = self.expand_query(query) if self.expand_query else query
-        dense = self.store.query(query, candidates, filters)
+        dense = self.store.query(query, candidates, filters, known=self.lexical.by_id)
         lexical = self.lexical.search(lexical_query, candidates, filters, language)
         return self._fuse(dense, lexical, language)[:k]
 
