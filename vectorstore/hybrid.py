@@ -41,7 +41,8 @@ class HybridSearcher:
     """Searches a `ChunkStore` and a `LexicalIndex` over the same chunks and fuses the results.
 
     `expand_query` rewrites the lexical query only (e.g. spelling out acronyms); the dense side
-    gets the question as asked.
+    gets the question as asked. Both hold the same chunks, so the dense side takes only ids and
+    distances from Chroma and the chunks themselves from the lexical index.
     """
 
     store: ChunkStore
