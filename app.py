@@ -115,7 +115,7 @@ def _year(value: str | float | None, field: str) -> int | None:
 def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
     settings = casebook.settings
     taxonomy = casebook.library.taxonomy
-    rules = UploadRules(tuple(s.lower() for s in settings.allowed_types), settings.max_upload_bytes)
+    rules = UploadRules(tuple(s.lower() for s in settings.web.allowed_types), settings.web.max_upload_bytes)
     criterion_choices = [
         (f"{c.number}. {taxonomy.criterion_label(c.number, UI_LANG)}", c.number) for c in taxonomy.criteria
     ]
@@ -381,7 +381,7 @@ def build(casebook: Casebook, downloads: Downloads) -> gr.Blocks:
                     with gr.Column():
                         uploads = gr.File(
                             file_count="multiple",
-                            label=f"Add case studies ({', '.join(rules.allowed_suffixes)}; ≤ {settings.max_upload_mb} MB)",
+                            label=f"Add case studies ({', '.join(rules.allowed_suffixes)}; ≤ {settings.web.max_upload_mb} MB)",
                             elem_id="upload",
                         )
                         ingest_button = gr.Button(
@@ -486,18 +486,18 @@ def main() -> None:
     try:
         settings = Settings.load()
         with translated():
-            auth = credentials(settings)  # a login file that cannot be read stops the start too
+            auth = credentials(settings.web)  # a login file that cannot be read stops the start too
             casebook = prepare(settings)
     except CasebookError as error:
         raise SystemExit(f"casebook: {error}") from error
     downloads = Downloads()
     demo = build(casebook, downloads)
-    demo.queue(default_concurrency_limit=settings.concurrency)
+    demo.queue(default_concurrency_limit=settings.web.concurrency)
     demo.launch(
-        server_name=settings.host,
-        server_port=settings.port,
+        server_name=settings.web.host,
+        server_port=settings.web.port,
         auth=auth,
-        max_file_size=settings.max_upload_bytes,
+        max_file_size=settings.web.max_upload_bytes,
         footer_links=["api"],
         css=CSS,
         head=HEAD,

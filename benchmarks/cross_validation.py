@@ -22,7 +22,7 @@ import itertools
 import json
 import tempfile
 from collections import defaultdict
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
 from assistant.evaluation.scoring import EvalQuestion, EvalRow, load_questions, score, summarise
@@ -54,7 +54,7 @@ def answer_grid(casebook: Casebook, questions: list[EvalQuestion]) -> dict[Point
     base = casebook.extractive.config
     grid: dict[Point, list[EvalRow]] = {}
     for same, cross in itertools.product(SAME_GRID, CROSS_GRID):
-        casebook.extractive.config = replace(base, threshold=same, threshold_cross=cross)
+        casebook.extractive.config = base.model_copy(update={"threshold": same, "threshold_cross": cross})
         grid[(same, cross)] = [
             score(q, casebook.ask(q.question, history=q.history), doc_languages) for q in questions
         ]
@@ -138,7 +138,7 @@ def main() -> None:
         casebook = Casebook(settings)
         casebook.ingest(args.library)
         questions = load_questions(*args.questions)
-        default = (settings.abstain_threshold, settings.abstain_threshold_cross)
+        default = (settings.answering.extractive.threshold, settings.answering.extractive.threshold_cross)
         result = report(questions, answer_grid(casebook, questions), default)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")

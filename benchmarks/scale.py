@@ -37,7 +37,7 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
 from generate_library import generate  # noqa: E402
 from query_latency import QUESTIONS, measure, percentile  # noqa: E402
 
-from assistant.settings import BUNDLED_LIBRARY, Settings  # noqa: E402
+from assistant.settings import BUNDLED_LIBRARY, LanguageModelSettings, Settings  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results")
 SYSTEMS = ("casebook", "baseline")
@@ -66,7 +66,12 @@ def measure_casebook(library: Path, size: int, embedding: str, rounds: int) -> R
 
     files = sorted(library.glob("*.txt"))
     with tempfile.TemporaryDirectory(prefix="casebook-scale-") as home:
-        settings = Settings(home=Path(home), library=library, embedding_model=embedding, llm=None)
+        settings = Settings(
+            home=Path(home),
+            library=library,
+            embedding_model=embedding,
+            language_model=LanguageModelSettings(model=None),
+        )
         casebook = Casebook(settings)
         casebook.library.embeddings.embed_query("warm up")  # model loading is not ingest
         start = time.perf_counter()

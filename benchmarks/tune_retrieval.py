@@ -35,9 +35,10 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for pair in args.weights:
         same, cross = (float(x) for x in pair.split(","))
-        casebook = Casebook(
-            base.model_copy(update={"lexical_weight_same": same, "lexical_weight_cross": cross})
+        retrieval = base.retrieval.model_copy(
+            update={"lexical_weight_same": same, "lexical_weight_cross": cross}
         )
+        casebook = Casebook(base.model_copy(update={"retrieval": retrieval}))
         languages = {a.source: a.language for a in casebook.actions()}
         hits = {(k, x): 0 for k in (1, 5) for x in (0, 1)}
         totals = [0, 0]

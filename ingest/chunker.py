@@ -137,7 +137,7 @@ def _about_chunks(pub: Publication, max_words: int) -> list[Chunk]:
     ]
 
 
-def chunk_publication(pub: Publication, max_words: int = 120) -> list[Chunk]:
+def chunk_publication(pub: Publication, max_words: int) -> list[Chunk]:
     """All chunks of a publication: each case study's text and notes, then the back cover."""
     chunks = [chunk for case in pub.case_studies for chunk in _case_chunks(case, max_words)]
     return chunks + _about_chunks(pub, max_words)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from assistant.settings import Settings
+from assistant.settings import LanguageModelSettings, Settings
 
 CHROMA = Path(sys.executable).with_name("chroma")
 STARTUP_SECONDS = 60
@@ -33,7 +33,7 @@ def store_settings(store: StoreEnv, home: Path, **kwargs: object) -> Settings:
     """The settings a `casebook` process started with `store`'s variables would read."""
     return Settings(
         home=home,
-        llm=None,
+        language_model=LanguageModelSettings(model=None),
         chroma_url=store.get("CASEBOOK_CHROMA_URL"),
         collection=store.get("CASEBOOK_COLLECTION", Settings.model_fields["collection"].default),
         **kwargs,

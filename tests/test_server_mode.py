@@ -21,7 +21,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant import cli
 from assistant.service import Casebook
-from assistant.settings import Settings
+from assistant.settings import LanguageModelSettings, Settings
 from tests.chroma_server import ChromaServer, TokenGateway, free_port
 from vectorstore.chroma_store import StoreUnavailableError
 
@@ -40,7 +40,14 @@ def library_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server_casebook(chroma_server: ChromaServer, library_folder: Path, tmp_path_factory) -> Casebook:
     home = tmp_path_factory.mktemp("server_home")
-    casebook = Casebook(Settings(home=home, library=library_folder, chroma_url=chroma_server.url, llm=None))
+    casebook = Casebook(
+        Settings(
+            home=home,
+            library=library_folder,
+            chroma_url=chroma_server.url,
+            language_model=LanguageModelSettings(model=None),
+        )
+    )
     report = casebook.ingest([library_folder])
     assert report.added == 1 and not report.failed
     return casebook
@@ -109,7 +116,7 @@ def test_the_token_setting_opens_a_server_that_requires_one(
         chroma_url=gateway.url,
         chroma_token=TOKEN,
         collection=f"c{uuid.uuid4().hex[:12]}",
-        llm=None,
+        language_model=LanguageModelSettings(model=None),
     )
     casebook = Casebook(settings)
     assert casebook.ingest([library_folder]).added == 1

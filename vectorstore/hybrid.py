@@ -9,7 +9,7 @@ retriever and tracing stack).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ingest.models import Chunk
 from vectorstore.chroma_store import ChunkStore
@@ -29,11 +29,11 @@ class ScoredChunk:
 
 @dataclass
 class FusionWeights:
-    """Weights of each side's normalised score in the fused score."""
+    """Weights of each side's normalised score in the fused score (set in `CASEBOOK_*` settings)."""
 
-    dense: float = 1.0
-    lexical_same: float = 1.0  # lexical vote for a chunk in the query's language (or unknown)
-    lexical_cross: float = 0.3  # lexical vote for a chunk in another language
+    dense: float
+    lexical_same: float  # lexical vote for a chunk in the query's language (or unknown)
+    lexical_cross: float  # lexical vote for a chunk in another language
 
 
 @dataclass
@@ -47,7 +47,7 @@ class HybridSearcher:
 
     store: ChunkStore
     lexical: LexicalIndex
-    weights: FusionWeights = field(default_factory=FusionWeights)
+    weights: FusionWeights
     expand_query: Callable[[str], str] | None = None
 
     def search(

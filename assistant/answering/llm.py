@@ -5,8 +5,8 @@
 installed CPU torch, wrapped by `ChatHuggingFace` (no native build). A bare path to a `.gguf` file
 goes to `ChatLlamaCpp` when the llamacpp extra is installed, else to transformers. Each
 integration is an optional extra, so the default install needs none of them. Calls run under a
-deadline (`llm_timeout`): a model that hangs or is unreachable raises `LLMError`, which the
-service turns into the extractive answer.
+deadline (`CASEBOOK_LLM_TIMEOUT`): a model that hangs or is unreachable raises `LLMError`, which the
+ask pipeline (`model_answers`) turns into the extractive answer.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
 from assistant.errors import CasebookError
-from assistant.settings import Settings
+from assistant.settings import LanguageModelSettings
 
 EXTRAS = {"ollama": "ollama", "openai": "openai", "llamacpp": "llamacpp", "huggingface": "huggingface"}
 HUGGINGFACE = "huggingface:"
@@ -33,8 +33,8 @@ class LLMError(CasebookError):
     """The language model could not be built, reached or did not answer in time."""
 
 
-def build_chat_model(settings: Settings) -> BaseChatModel:
-    spec = settings.llm
+def build_chat_model(settings: LanguageModelSettings) -> BaseChatModel:
+    spec = settings.model
     if not spec:
         raise LLMError("no language model configured (set CASEBOOK_LLM)")
     if spec.startswith(HUGGINGFACE):
@@ -47,7 +47,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
     return _init_chat_model(spec, settings)
 
 
-def _transformers(model: str, settings: Settings) -> BaseChatModel:
+def _transformers(model: str, settings: LanguageModelSettings) -> BaseChatModel:
     """A model id, a model folder or a `.gguf` file, run in process by transformers on the CPU."""
     try:
         from langchain_huggingface import ChatHuggingFace, HuggingFacePipeline
@@ -67,7 +67,7 @@ def _transformers(model: str, settings: Settings) -> BaseChatModel:
             device=-1,
             model_kwargs=model_kwargs,
             pipeline_kwargs={
-                "max_new_tokens": settings.llm_max_tokens,
+                "max_new_tokens": settings.max_tokens,
                 "do_sample": False,
                 "return_full_text": False,
             },
@@ -84,7 +84,7 @@ def _gguf_file(spec: str) -> Path:
     return path
 
 
-def _llama_cpp(path: Path, settings: Settings) -> BaseChatModel:
+def _llama_cpp(path: Path, settings: LanguageModelSettings) -> BaseChatModel:
     try:
         from langchain_community.chat_models import ChatLlamaCpp
     except ImportError as error:
@@ -94,8 +94,8 @@ def _llama_cpp(path: Path, settings: Settings) -> BaseChatModel:
     try:
         return ChatLlamaCpp(
             model_path=str(path),
-            n_ctx=settings.llm_context_tokens,
-            max_tokens=settings.llm_max_tokens,
+            n_ctx=settings.context_tokens,
+            max_tokens=settings.max_tokens,
             temperature=0.0,
             n_threads=None,
             verbose=False,
@@ -104,7 +104,7 @@ def _llama_cpp(path: Path, settings: Settings) -> BaseChatModel:
         raise LLMError(f"could not load {path.name}: {error}") from error
 
 
-def _init_chat_model(spec: str, settings: Settings) -> BaseChatModel:
+def _init_chat_model(spec: str, settings: LanguageModelSettings) -> BaseChatModel:
     provider = spec.split(":", 1)[0] if ":" in spec else ""
     try:
         from langchain.chat_models import init_chat_model
@@ -125,19 +125,19 @@ def _init_chat_model(spec: str, settings: Settings) -> BaseChatModel:
     return model
 
 
-def _provider_options(provider: str, settings: Settings) -> dict[str, Any]:
+def _provider_options(provider: str, settings: LanguageModelSettings) -> dict[str, Any]:
     options: dict[str, Any] = {}
-    if settings.llm_base_url:
-        options["base_url"] = settings.llm_base_url
+    if settings.base_url:
+        options["base_url"] = settings.base_url
     if provider == "ollama":
-        options["client_kwargs"] = {"timeout": settings.llm_timeout}
-        options["num_predict"] = settings.llm_max_tokens
+        options["client_kwargs"] = {"timeout": settings.timeout}
+        options["num_predict"] = settings.max_tokens
         return options
-    if settings.llm_api_key:
-        options["api_key"] = settings.llm_api_key
-    options["timeout"] = settings.llm_timeout
+    if settings.api_key:
+        options["api_key"] = settings.api_key
+    options["timeout"] = settings.timeout
     options["max_retries"] = 1
-    options["max_tokens"] = settings.llm_max_tokens
+    options["max_tokens"] = settings.max_tokens
     return options
 
 

@@ -1,5 +1,6 @@
 """Answers read from the Actions' metadata: which criteria an Action illustrates, its thematic
-area, which Actions illustrate a criterion. Each still cites a passage of the Action."""
+area, which Actions illustrate a criterion, which Actions began, ended or ran in given years.
+Each still cites a passage of the Action."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from collections.abc import Callable
 
 from assistant.answering.answers import Answer, AnswerMode, Citation
 from assistant.answering.messages import join_list, message
-from assistant.answering.questions import Question
+from assistant.answering.questions import Question, content_tokens, listing_topic, question_words
 from assistant.answering.scope import Scope
 from assistant.library.records import ActionRecord
 from ingest.models import Chunk
 from ingest.taxonomy import Taxonomy
+from ingest.text import fold
 
 CRITERIA_SECTION = "criteria"
 PassageFinder = Callable[[str, str], Chunk | None]  # (action id, section) -> a passage
+PERIOD_KINDS = ("began", "ended", "ran")  # question kinds asking when Actions took place
 
 
 class MetadataAnswerer:
@@ -26,6 +29,8 @@ class MetadataAnswerer:
         """An answer when the question asks for metadata, None when it asks about the text."""
         if question.wants("actions") and scope.criterion and not scope.actions:
             return self._actions_with_criterion(question, scope.criterion, actions)
+        if question.wants("actions") and not scope.actions and (kind := period_asked(question)):
+            return self._actions_in_period(question, kind, actions)
         if len(scope.actions) != 1:
             return None
         if question.wants("theme"):
@@ -64,6 +69,18 @@ class MetadataAnswerer:
         )
         return self._cited(question, text, matching, numbered=True)
 
+    def _actions_in_period(self, question: Question, kind: str, actions: list[ActionRecord]) -> Answer:
+        lang = question.language
+        first, last = min(map(int, question.years)), max(map(int, question.years))
+        period = str(first) if first == last else f"{first}-{last}"
+        matching = [a for a in actions if _in_period(a.years, kind, first, last)]
+        if not matching:
+            text = message("no_action_in_period", lang, period=period)
+            return Answer(question.text, text, abstained=False, mode=AnswerMode.METADATA, language=lang)
+        names = [f"“{a.title}” ({a.country}, {a.years}) [{i}]" for i, a in enumerate(matching, 1)]
+        text = message(f"actions_{kind}", lang, period=period, actions=join_list(names, lang))
+        return self._cited(question, text, matching, numbered=True)
+
     def _cited(
         self, question: Question, text: str, actions: list[ActionRecord], numbered: bool = False
     ) -> Answer:
@@ -86,3 +103,28 @@ class MetadataAnswerer:
 
 def _action_fields(action: ActionRecord) -> dict[str, str]:
     return {"title": action.title, "country": action.country, "years": action.years}
+
+
+def period_asked(question: Question) -> str | None:
+    """`began`, `ended` or `ran` when a listing question asks only when Actions took place
+    ("Which Actions began in 2019?": nothing but the period is left of its topic); else None."""
+    kinds = [kind for kind in PERIOD_KINDS if question.wants(kind)]
+    if not question.years or len(kinds) != 1:
+        return None
+    topic = fold(listing_topic(question).text)
+    for pattern in question_words().kinds[kinds[0]]:
+        topic = pattern.sub(" ", topic)
+    return None if set(content_tokens(topic)) - set(question.years) else kinds[0]
+
+
+def _in_period(years: str, kind: str, first: int, last: int) -> bool:
+    """Whether an Action's years ("2019-2021") began, ended or ran within first..last."""
+    start, _, end = years.partition("-")
+    if not (start.isdigit() and (end or start).isdigit()):
+        return False
+    begin, finish = int(start), int(end or start)
+    if kind == "began":
+        return first <= begin <= last
+    if kind == "ended":
+        return first <= finish <= last
+    return begin <= last and finish >= first

@@ -48,6 +48,7 @@ class QuestionWords:
     generic_names: frozenset[str]  # capitalised words that name no particular thing (EU, Ministry)
     list_frames: list[re.Pattern[str]]  # "which Actions deal with", "in which countries"
     part_joints: list[re.Pattern[str]]  # ", and how many": where one question joins another
+    beyond_frames: list[re.Pattern[str]]  # "besides", "en plus de": what follows is already known
 
 
 @lru_cache(maxsize=1)
@@ -68,7 +69,13 @@ def question_words() -> QuestionWords:
         if lang != "_about"
         for p in patterns
     ]
-    return QuestionWords(kinds, sections, stopwords, frozenset(data["generic_names"]), frames, joints)
+    beyond = [
+        re.compile(p)
+        for lang, patterns in data["beyond_frames"].items()
+        if lang != "_about"
+        for p in patterns
+    ]
+    return QuestionWords(kinds, sections, stopwords, frozenset(data["generic_names"]), frames, joints, beyond)
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,7 @@ class Question:
     names: tuple[str, ...]  # proper names, folded: "dar karamah", "unhcr" (not countries)
     parts: tuple[str, ...] = ()  # the questions a multi-part question joins, as written; () if one
     places: frozenset[str] = frozenset()  # codes of the countries it names as places (Scope.places)
+    known: tuple[str, ...] = ()  # names it gives as already known: "the third shelter, besides X and Y"
 
     def wants(self, kind: str) -> bool:
         return kind in self.kinds
@@ -96,6 +104,7 @@ def analyse(text: str, language: str | None = None) -> Question:
     folded = fold(text)
     words = question_words()
     kinds = _kinds(folded)
+    names = _names(text, words)
     terms = tuple(t for t in TOKEN.findall(folded) if t not in words.stopwords and len(t) > 2)
     return Question(
         text=text,
@@ -106,8 +115,9 @@ def analyse(text: str, language: str | None = None) -> Question:
         sections=frozenset(
             k for k, patterns in words.sections.items() if any(p.search(folded) for p in patterns)
         ),
-        names=_names(text, words),
+        names=names,
         parts=_parts(text, words),
+        known=_known_names(folded, names, words),
     )
 
 
@@ -125,6 +135,15 @@ def _parts(text: str, words: QuestionWords) -> tuple[str, ...]:
     return tuple(parts) if len(parts) > 1 else ()
 
 
+def _known_names(folded: str, names: tuple[str, ...], words: QuestionWords) -> tuple[str, ...]:
+    """The names after "besides", "en plus de", "além de"…: those the question already knows."""
+    frame = next((m for p in words.beyond_frames if (m := p.search(folded))), None)
+    if frame is None:
+        return ()
+    after = folded[frame.end() :]
+    return tuple(name for name in names if name in after)
+
+
 def listing_topic(question: Question) -> Question:
     """'Which Actions deal with X, and in which countries?' reduced to X (folded), keeping what
     the question wants: the words that frame a list would otherwise pull in any passage about
@@ -138,14 +157,20 @@ def listing_topic(question: Question) -> Question:
     return replace(analyse(topic, question.language), kinds=question.kinds, places=question.places)
 
 
-def _names(text: str, words: QuestionWords) -> tuple[str, ...]:
+def names_in(sentence: str) -> tuple[str, ...]:
+    """The proper names of any sentence, folded, as `_names` finds them in a question (its
+    first word included: a sentence may start with one)."""
+    return _names(sentence, question_words(), skip_first=False)
+
+
+def _names(text: str, words: QuestionWords, skip_first: bool = True) -> tuple[str, ...]:
     """Runs of capitalised words (the first word of the question aside), folded: "dar karamah".
     Punctuation ends a run ("UNHCR, IOM" are two names); in a hyphenated word only its capitalised
     parts count ("EU-funded" names the EU, a generic name); months are no names. Countries are
     left to the scope, which knows their names in every language."""
     phrases: list[list[str]] = [[]]
     text = text.lstrip("¿¡ ")
-    end = None
+    end = None if skip_first else 0
     for match in WORD.finditer(text):
         if end is None:  # the question's first word is capitalised whatever it is
             end = match.end()

@@ -217,8 +217,8 @@ def _place(sentence: str) -> str | None:
 def lead_with_fact(question: Question, answer: Answer, taxonomy: Taxonomy) -> Answer:
     """`answer` opening with the fact each part of the question asks for (its `short_answer`):
     read from the first cited sentence, or for a multi-part question from the first cited
-    sentence that holds each part's fact."""
-    if answer.abstained or not answer.citations:
+    sentence that holds each part's fact. A list across Actions has no one fact to lead with."""
+    if answer.abstained or not answer.citations or question.wants("actions"):
         return answer
     facts = []
     parts = question.part_questions()

@@ -149,9 +149,8 @@ class Library:
         return not self.records.files()
 
     def searcher(self) -> HybridSearcher:
-        weights = FusionWeights(
-            lexical_same=self.settings.lexical_weight_same, lexical_cross=self.settings.lexical_weight_cross
-        )
+        r = self.settings.retrieval
+        weights = FusionWeights(r.dense_weight, r.lexical_weight_same, r.lexical_weight_cross)
         return CommittedSearcher(
             self.store,
             self.lexical(),
@@ -229,8 +228,8 @@ class Library:
             if record and record.sha256 == sha:
                 report.unchanged += 1
                 return "unchanged"
-            publication = load_file(path, self.taxonomy, max_bytes=self.settings.max_file_bytes)
-            chunks = chunk_publication(publication, max_words=self.settings.chunk_words)
+            publication = load_file(path, self.taxonomy, max_bytes=self.settings.retrieval.max_file_bytes)
+            chunks = chunk_publication(publication, max_words=self.settings.retrieval.chunk_words)
         except (IngestError, OSError) as error:
             report.failed.append(FailedFile(path.name, _reason(error, path)))
             return "failed"

@@ -1,7 +1,7 @@
 """Build a quiz from the library: pick facts in scope, turn each into one question, check it.
 
-Offline and deterministic: questions are made from facts the text states (see `quiz_facts`),
-with wrong answers of the same type (see `quiz_distractors`). An optional `rephrase` step (a
+Offline and deterministic: questions are made from facts the text states (see `quiz.facts`),
+with wrong answers of the same type (see `quiz.distractors`). An optional `rephrase` step (a
 language model, say) may reword items; every item, rephrased or not, is checked against its
 cited passage and dropped when its answer is not supported there.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.errors import CasebookError
-from assistant.settings import Settings
+from assistant.settings import WebSettings
 
 
 class AuthConfigError(CasebookError):
@@ -19,7 +19,7 @@ def parse_credential(line: str, where: str) -> tuple[str, str]:
     return user, password
 
 
-def credentials(settings: Settings) -> list[tuple[str, str]] | None:
+def credentials(settings: WebSettings) -> list[tuple[str, str]] | None:
     """The (user, password) pairs allowed in, or None when the app is open (no login set)."""
     pairs: list[tuple[str, str]] = []
     if settings.auth:

@@ -11,7 +11,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.service import Casebook
-from assistant.settings import Settings
+from assistant.settings import LanguageModelSettings, Settings
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 JORDAN = "jordanie-2016-2019-nouvelles-mesures-protection"
@@ -27,4 +27,6 @@ def corpus_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def corpus_casebook(corpus_home: Path) -> Casebook:
     """The indexed corpus, extractive mode. Tests that change its settings use monkeypatch."""
-    return Casebook(Settings(home=corpus_home, library=CORPUS, llm=None))
+    return Casebook(
+        Settings(home=corpus_home, library=CORPUS, language_model=LanguageModelSettings(model=None))
+    )

@@ -13,6 +13,7 @@ from ingest.taxonomy import Taxonomy
 
 from .conftest import EXPECTED_CASES, JORDAN, SYNTHETIC
 
+MAX_WORDS = 120  # the chunk size the settings default to (CASEBOOK_CHUNK_WORDS)
 ALL_FILES = [JORDAN] + [SYNTHETIC / e.file for e in EXPECTED_CASES]
 
 
@@ -23,7 +24,7 @@ def all_pubs(taxonomy: Taxonomy) -> list[Publication]:
 
 @pytest.fixture(scope="module")
 def all_chunks(all_pubs: list[Publication]) -> list[Chunk]:
-    return [chunk for pub in all_pubs for chunk in chunk_publication(pub)]
+    return [chunk for pub in all_pubs for chunk in chunk_publication(pub, max_words=MAX_WORDS)]
 
 
 def test_every_chunk_is_small_enough_to_check(all_chunks: list[Chunk]) -> None:
@@ -46,7 +47,7 @@ def test_chunks_aim_at_a_citable_size(all_chunks: list[Chunk]) -> None:
 
 def test_chunks_never_mix_sections(jordan: Publication) -> None:
     case = jordan.case_studies[0]
-    for chunk in chunk_publication(jordan):
+    for chunk in chunk_publication(jordan, max_words=MAX_WORDS):
         if chunk.section in SECTION_KEYS:
             assert chunk.text.split("\n\n")[0][:80] in case.section_text(chunk.section)
             assert chunk.text.split("\n\n")[-1][-80:] in case.section_text(chunk.section)
@@ -54,7 +55,7 @@ def test_chunks_never_mix_sections(jordan: Publication) -> None:
 
 def test_chunks_carry_the_case_metadata(jordan: Publication) -> None:
     case = jordan.case_studies[0]
-    chunk = next(c for c in chunk_publication(jordan) if c.section == "lessons")
+    chunk = next(c for c in chunk_publication(jordan, max_words=MAX_WORDS) if c.section == "lessons")
     assert (chunk.case_study_id, chunk.action, chunk.country, chunk.years) == (
         case.id,
         case.title,
@@ -66,8 +67,8 @@ def test_chunks_carry_the_case_metadata(jordan: Publication) -> None:
 
 
 def test_chunk_ids_are_stable_across_runs(taxonomy: Taxonomy) -> None:
-    first = [c.id for c in chunk_publication(load_file(JORDAN, taxonomy))]
-    second = [c.id for c in chunk_publication(load_file(JORDAN, taxonomy))]
+    first = [c.id for c in chunk_publication(load_file(JORDAN, taxonomy), max_words=MAX_WORDS)]
+    second = [c.id for c in chunk_publication(load_file(JORDAN, taxonomy), max_words=MAX_WORDS)]
     assert first == second
 
 
@@ -78,19 +79,21 @@ def test_chunk_ids_are_unique(all_chunks: list[Chunk]) -> None:
 
 def test_positions_increase_within_a_case_study(jordan: Publication) -> None:
     positions = [
-        c.position for c in chunk_publication(jordan) if c.case_study_id == jordan.case_studies[0].id
+        c.position
+        for c in chunk_publication(jordan, max_words=MAX_WORDS)
+        if c.case_study_id == jordan.case_studies[0].id
     ]
     assert positions == list(range(len(positions)))
 
 
 def test_footnotes_become_notes_chunks(jordan: Publication) -> None:
-    notes = [c for c in chunk_publication(jordan) if c.section == NOTES_SECTION]
+    notes = [c for c in chunk_publication(jordan, max_words=MAX_WORDS) if c.section == NOTES_SECTION]
     assert len(notes) == 5
     assert notes[0].text.startswith("1 UNHCR") and notes[0].case_study_id == jordan.case_studies[0].id
 
 
 def test_back_cover_becomes_about_chunks_outside_the_case(jordan: Publication) -> None:
-    about = [c for c in chunk_publication(jordan) if c.section == ABOUT_SECTION]
+    about = [c for c in chunk_publication(jordan, max_words=MAX_WORDS) if c.section == ABOUT_SECTION]
     assert about and {c.case_study_id for c in about} == {f"about:{JORDAN.name}"}
     assert all(c.action == "" and c.theme is None and c.criteria == () for c in about)
 

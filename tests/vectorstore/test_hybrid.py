@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest.models import Chunk
 from vectorstore.filters import SearchFilters
-from vectorstore.hybrid import FusionWeights, HybridSearcher
+from vectorstore.hybrid import HybridSearcher
 from vectorstore.retriever import CasebookRetriever
 
 UNHCR_QUESTION = "How many Syrian refugees did UNHCR count in Jordan in 2019?"
@@ -49,7 +49,7 @@ def test_query_expansion_applies_to_the_lexical_side_only(e5_searcher: HybridSea
         seen.append(query)
         return query + " Belgique"
 
-    expanding = HybridSearcher(e5_searcher.store, e5_searcher.lexical, FusionWeights(), expand)
+    expanding = HybridSearcher(e5_searcher.store, e5_searcher.lexical, e5_searcher.weights, expand)
     jordan = SearchFilters(sources=("mieux_jordanie_2016-2019_fr.txt",))
     plain, expanded = (
         next(r for r in s.search("visite d'étude", k=5, filters=jordan) if "Belgique" in r.chunk.text)

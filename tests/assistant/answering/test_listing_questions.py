@@ -62,12 +62,18 @@ def test_a_listing_question_first_names_the_action_about_its_topic(
     assert country in answer.answer  # the answer names where it took place
 
 
-def test_a_listing_question_asking_where_cites_each_actions_header_naming_its_country(
-    corpus_casebook: Casebook,
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which Actions in the collection deal with diaspora engagement, and in which countries did they take place?",
+        "Quelles Actions ont comporté une visite d’étude en Suède ?",
+    ],
+)
+def test_a_listing_question_cites_each_actions_header_naming_its_country(
+    corpus_casebook: Casebook, question: str
 ) -> None:
-    answer = corpus_casebook.ask(
-        "Which Actions in the collection deal with diaspora engagement, and in which countries did they take place?"
-    )
+    answer = corpus_casebook.ask(question)
+    assert not answer.abstained and answer.short_answer is None  # a list has no one fact to lead with
     for action_id in {c.chunk.case_study_id for c in answer.citations}:
         headers = [
             c

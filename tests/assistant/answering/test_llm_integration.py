@@ -12,7 +12,7 @@ import pytest
 
 from assistant.answering.answers import Answer
 from assistant.service import Casebook
-from assistant.settings import Settings
+from assistant.settings import LanguageModelSettings, RetrievalSettings, Settings
 from tests.assistant.conftest import CORPUS
 
 pytestmark = pytest.mark.llm
@@ -38,10 +38,10 @@ def llm_casebook(corpus_home: Path) -> Casebook:
     settings = Settings(
         home=corpus_home,
         library=CORPUS,
-        llm=f"huggingface:{_smollm2_gguf()}",
-        llm_timeout=300,
-        llm_max_tokens=200,
-        k=3,
+        language_model=LanguageModelSettings(
+            model=f"huggingface:{_smollm2_gguf()}", timeout=300, max_tokens=200
+        ),
+        retrieval=RetrievalSettings(k=3),
     )
     return Casebook(settings)
 

@@ -1,3 +1,5 @@
+import pytest
+
 from assistant.answering.questions import analyse, term_overlap
 
 
@@ -47,3 +49,20 @@ def test_what_it_is_that_asks_for_no_person():
 def test_names_end_at_punctuation_and_months_and_lower_case_word_parts_are_no_names():
     question = analyse("Did the July mission meet UNHCR, IOM and the Ombudsman of the EU-funded project?")
     assert question.names == ("unhcr", "iom", "ombudsman")
+
+
+@pytest.mark.parametrize(
+    ("text", "known"),
+    [
+        ("Which NGO runs the third shelter, besides Dar Karamah and Caritas?", ("dar karamah", "caritas")),
+        ("Quel organisme gère le second refuge, en plus de Dar Karamah ?", ("dar karamah",)),
+        ("¿Qué institución copresidió el grupo, además del INS?", ("ins",)),
+        ("Que instituição co-presidiu o grupo, além da DGEC?", ("dgec",)),
+    ],
+)
+def test_names_after_besides_are_what_the_question_already_knows(text: str, known: tuple[str, ...]) -> None:
+    assert analyse(text).known == known
+
+
+def test_a_question_without_a_besides_knows_no_names() -> None:
+    assert analyse("Which NGO runs the Dar Karamah shelter?").known == ()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.service import MAX_QUESTION_CHARS, Casebook
-from assistant.settings import Settings
+from assistant.service import Casebook
+from assistant.settings import LanguageModelSettings, Settings
 from tests.assistant.conftest import CORPUS
 
 pytestmark = pytest.mark.slow  # indexes the second synthetic set with the default embedding model
@@ -22,7 +22,7 @@ GHANA_COUNSELLING = "ghana-2019-2021-standard-counselling-returning"
 @pytest.fixture(scope="module")
 def casebook(tmp_path_factory: pytest.TempPathFactory) -> Casebook:
     home: Path = tmp_path_factory.mktemp("resolution_home")
-    casebook = Casebook(Settings(home=home, library=CORPUS, llm=None))
+    casebook = Casebook(Settings(home=home, library=CORPUS, language_model=LanguageModelSettings(model=None)))
     casebook.ingest([CORPUS, CORPUS_2])
     return casebook
 
@@ -83,7 +83,7 @@ def test_a_long_pasted_text_keeps_its_question_and_says_it_was_shortened(caseboo
     filler = "Ce paragraphe recopié ne pose aucune question sur les Actions. " * 80
     question = "How many Syrian refugees did UNHCR count in Jordan in 2019?"
     answer = casebook.ask(filler + question)
-    assert len(filler + question) > MAX_QUESTION_CHARS
+    assert len(filler + question) > casebook.settings.answering.max_question_chars
     assert answer.question.endswith(question)
     assert answer.notice and "characters" in answer.notice
     assert not answer.abstained and "655" in " ".join(c.chunk.text for c in answer.citations)
