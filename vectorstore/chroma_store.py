@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -351,28 +351,53 @@ class ChunkStore:
         return self._collection.count()
 
     @_reachable
-    def query(self, text: str, k: int, filters: SearchFilters | None = None) -> list[tuple[Chunk, float]]:
-        """The `k` chunks most similar to `text`, best first, with cosine similarity (1 - distance)."""
+    def query(
+        self,
+        text: str,
+        k: int,
+        filters: SearchFilters | None = None,
+        known: Mapping[str, Chunk] | None = None,
+    ) -> list[tuple[Chunk, float]]:
+        """The `k` chunks most similar to `text`, best first, with cosine similarity (1 - distance).
+
+        `known` holds chunks already in memory by id (the lexical index's): Chroma then returns
+        only ids and distances, and only the chunks `known` lacks are read from it (reading
+        texts and metadata is most of a query's time). An empty collection returns nothing
+        (Chroma needs no count first, which would cost as much as the query)."""
         self._check_model()
-        if k <= 0 or self.count() == 0:
+        if k <= 0:
             return []
         result = self._collection.query(
             query_embeddings=[self.embeddings.embed_query(text)],  # type: ignore[arg-type]
             n_results=k,
             where=filters.to_chroma_where() if filters else None,
-            include=["documents", "metadatas", "distances"],
+            include=["distances"] if known is not None else ["documents", "metadatas", "distances"],
         )
-        rows = zip(
-            result["ids"][0],
-            (result["documents"] or [[]])[0],
-            (result["metadatas"] or [[]])[0],
-            (result["distances"] or [[]])[0],
-            strict=True,
-        )
-        return [
-            (md.chunk_from_metadata(chunk_id, doc, metadata), _similarity(distance))
-            for chunk_id, doc, metadata, distance in rows
-        ]
+        ids = result["ids"][0]
+        similarities = [_similarity(d) for d in (result["distances"] or [[]])[0]]
+        if known is None:
+            chunks = [
+                md.chunk_from_metadata(chunk_id, doc, metadata)
+                for chunk_id, doc, metadata in zip(
+                    ids, (result["documents"] or [[]])[0], (result["metadatas"] or [[]])[0], strict=True
+                )
+            ]
+            return list(zip(chunks, similarities, strict=True))
+        missing = self._chunks([i for i in ids if i not in known])
+        found = [(known.get(i) or missing.get(i), s) for i, s in zip(ids, similarities, strict=True)]
+        return [(chunk, similarity) for chunk, similarity in found if chunk is not None]
+
+    def _chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        """The stored chunks of these ids, by id (ids deleted meanwhile are left out)."""
+        if not ids:
+            return {}
+        records = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
+        return {
+            chunk_id: md.chunk_from_metadata(chunk_id, text, metadata)
+            for chunk_id, text, metadata in zip(
+                records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True
+            )
+        }
 
     @property
     def _sentences_name(self) -> str:

@@ -1,7 +1,9 @@
-"""`SearchFilters`: what a search may return, as a Chroma `where` clause and as a Python predicate.
+"""`SearchFilters`: what a search may return, as a Chroma `where` clause, as a predicate on one
+chunk and as a mask over `FilterColumns` (every chunk of a fixed list at once).
 
-Both forms must select the same chunks: the dense side filters inside Chroma, the lexical side
-filters in Python. Every field left empty (or None) does not filter. Values are compared
+All forms must select the same chunks: the dense side filters inside Chroma, the lexical side
+with the mask, built from columns computed once per index, so a filtered search makes no pass
+over the chunks in Python. Every field left empty (or None) does not filter. Values are compared
 exactly as stored in the chunks, except countries: a country named in any language ("Jordan",
 "Jordanie", "JO") is matched by its ISO code (`country_code`); a name that is no known country
 is matched as printed. The caller resolves other user input ("2017" for a year range) first.
@@ -9,15 +11,18 @@ is matched as printed. The caller resolves other user input ("2017" for a year r
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
+
+import numpy as np
 
 from ingest.countries import country_code
 from ingest.models import Chunk
 from vectorstore import metadata as md
 
-_code_of = lru_cache(maxsize=1024)(country_code)  # called once per chunk by the lexical side
+_code_of = lru_cache(maxsize=1024)(country_code)  # called once per chunk when columns are built
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,31 @@ class SearchFilters:
             and _allowed(chunk.case_study_id, self.case_study_ids)
             and _allowed(chunk.source, self.sources)
         )
+
+    def mask(self, columns: FilterColumns) -> np.ndarray:
+        """`matches` for every chunk of `columns` at once: a boolean array, True where it passes."""
+        keep = np.ones(len(columns), dtype=bool)
+        for criterion in self.criteria:
+            keep &= columns.illustrating(criterion)
+        if self.theme is not None:
+            keep &= columns.theme.isin((self.theme,))
+        wanted = self._wanted_countries
+        if wanted:
+            keep &= columns.country.isin(wanted.names) | columns.country_code.isin(wanted.codes)
+        if self.language is not None:
+            keep &= columns.language.isin((self.language,))
+        if self.years is not None:
+            keep &= (
+                columns.dated & (columns.year_start <= self.years[1]) & (columns.year_end >= self.years[0])
+            )
+        for column, allowed in (
+            (columns.section, self.sections),
+            (columns.case_study_id, self.case_study_ids),
+            (columns.source, self.sources),
+        ):
+            if allowed:
+                keep &= column.isin(allowed)
+        return keep
 
     @cached_property
     def _wanted_countries(self) -> _Countries:
@@ -117,6 +147,56 @@ class _Countries:
             if values
         ]
         return either[0] if len(either) == 1 else {"$or": either}
+
+
+class FilterColumns:
+    """The fields `SearchFilters` compares, one numpy column each over a fixed list of chunks
+    (in its order): built once with an index, read by `SearchFilters.mask`."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self._size = len(chunks)
+        self.theme = _Column.of(c.theme for c in chunks)
+        self.country = _Column.of(c.country for c in chunks)
+        self.country_code = _Column.of(_code_of(c.country) for c in chunks)
+        self.section = _Column.of(c.section for c in chunks)
+        self.language = _Column.of(c.language for c in chunks)
+        self.case_study_id = _Column.of(c.case_study_id for c in chunks)
+        self.source = _Column.of(c.source for c in chunks)
+        spans = [md.year_span(c.years) for c in chunks]
+        self.dated = np.array([span is not None for span in spans], dtype=bool)
+        self.year_start = np.array([span[0] if span else 0 for span in spans], dtype=np.int64)
+        self.year_end = np.array([span[1] if span else 0 for span in spans], dtype=np.int64)
+        self._criteria: dict[int, np.ndarray] = {}
+        for row, chunk in enumerate(chunks):
+            for criterion in chunk.criteria:
+                self._criteria.setdefault(criterion, np.zeros(self._size, dtype=bool))[row] = True
+
+    def __len__(self) -> int:
+        return self._size
+
+    def illustrating(self, criterion: int) -> np.ndarray:
+        """True for the chunks that illustrate `criterion`."""
+        found = self._criteria.get(criterion)
+        return found if found is not None else np.zeros(self._size, dtype=bool)
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One field of every chunk as integer codes, with the code of each distinct value."""
+
+    codes: np.ndarray
+    index: dict[str | None, int]
+
+    @classmethod
+    def of(cls, values: Iterable[str | None]) -> _Column:
+        index: dict[str | None, int] = {}
+        codes = [index.setdefault(value, len(index)) for value in values]
+        return cls(np.array(codes, dtype=np.int64), index)
+
+    def isin(self, wanted: Iterable[str | None]) -> np.ndarray:
+        """True for the chunks whose value is one of `wanted`."""
+        found = [self.index[value] for value in wanted if value in self.index]
+        return np.isin(self.codes, found)
 
 
 def _allowed(value: str, allowed: tuple[str, ...]) -> bool:

@@ -41,7 +41,8 @@ class HybridSearcher:
     """Searches a `ChunkStore` and a `LexicalIndex` over the same chunks and fuses the results.
 
     `expand_query` rewrites the lexical query only (e.g. spelling out acronyms); the dense side
-    gets the question as asked.
+    gets the question as asked. Both hold the same chunks, so the dense side takes only ids and
+    distances from Chroma and the chunks themselves from the lexical index.
     """
 
     store: ChunkStore
@@ -55,7 +56,7 @@ class HybridSearcher:
         """The `k` best chunks for `query`, best first; `language` is the query's ("fr", "en"…)."""
         candidates = max(k * 4, 20)
         lexical_query = self.expand_query(query) if self.expand_query else query
-        dense = self.store.query(query, candidates, filters)
+        dense = self.store.query(query, candidates, filters, known=self.lexical.by_id)
         lexical = self.lexical.search(lexical_query, candidates, filters, language)
         return self._fuse(dense, lexical, language)[:k]
 

@@ -1,8 +1,9 @@
 """`LexicalIndex`: BM25 over chunk texts, stemmed in each chunk's language and accent-insensitive.
 
-Terms come from `TermAnalyzer` (see `analysis.py`). The index keeps its chunks, so it filters
-with `SearchFilters.matches` and can be saved and loaded without the Chroma store; rebuild it
-from `ChunkStore.all_chunks()` whenever the store changes or the saved copy is missing.
+Terms come from `TermAnalyzer` (see `analysis.py`). The index keeps its chunks, and their
+`FilterColumns`, so it filters with `SearchFilters.mask` (no pass over the chunks per query)
+and can be saved and loaded without the Chroma store; rebuild it from `ChunkStore.all_chunks()`
+whenever the store changes or the saved copy is missing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 from ingest.models import Chunk
 from vectorstore import metadata as md
 from vectorstore.analysis import TermAnalyzer
-from vectorstore.filters import SearchFilters
+from vectorstore.filters import FilterColumns, SearchFilters
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ class LexicalIndex:
 
     def __init__(self, chunks: Sequence[Chunk], bm25: bm25s.BM25, analyzer: TermAnalyzer) -> None:
         self.chunks = list(chunks)
+        self.by_id = {chunk.id: chunk for chunk in self.chunks}
+        self._columns = FilterColumns(self.chunks)
         self._bm25 = bm25
         self._analyzer = analyzer
 
@@ -88,11 +91,18 @@ class LexicalIndex:
         tokens = [term for term in terms if term in self._bm25.vocab_dict]
         if not tokens:
             return []
-        scores = self._bm25.get_scores(tokens) * self._mask(filters)
-        best = np.argsort(-scores, kind="stable")[:k]
-        return [(self.chunks[i], float(scores[i])) for i in best if scores[i] > 0]
+        scores = self._bm25.get_scores(tokens)
+        found = scores > 0
+        if filters is not None and not filters.is_empty():
+            found &= filters.mask(self._columns)
+        return [(self.chunks[i], float(scores[i])) for i in _best(scores, np.flatnonzero(found), k)]
 
-    def _mask(self, filters: SearchFilters | None) -> np.ndarray:
-        if filters is None or filters.is_empty():
-            return np.ones(len(self.chunks))
-        return np.array([filters.matches(chunk) for chunk in self.chunks], dtype=float)
+
+def _best(scores: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
+    """The `k` of `rows` (ascending) with the highest scores, best first; ties keep row order.
+
+    Only rows that may be among the best (a score at least the k-th best) are sorted."""
+    if len(rows) > k:
+        kth = np.partition(scores[rows], len(rows) - k)[len(rows) - k]
+        rows = rows[scores[rows] >= kth]
+    return rows[np.argsort(-scores[rows], kind="stable")][:k]

@@ -168,8 +168,10 @@ class ExtractiveAnswerer:
         if not candidates:
             return []
         query = np.asarray(self._embeddings.embed_query(question.text))
+        # "how many days" asks for a duration, not a count
+        counts = not question.wants("duration") and counted_noun(question) is not None
         scored = [
-            ScoredSentence(sentence, hit.chunk, self._score(question, sentence, hit, sim), sim)
+            ScoredSentence(sentence, hit.chunk, self._score(question, sentence, hit, sim, counts), sim)
             for sentence, vector, hit in candidates
             for sim in [float(vector @ query)]
         ]
@@ -195,7 +197,11 @@ class ExtractiveAnswerer:
             nearest=nearest,
         )
 
-    def _score(self, question: Question, sentence: str, hit: ScoredChunk, similarity: float) -> float:
+    def _score(
+        self, question: Question, sentence: str, hit: ScoredChunk, similarity: float, counts: bool
+    ) -> float:
+        """`counts`: the question counts something it names ("how many returnees"), worked out
+        once per question, not once per sentence."""
         c = self.config
         passage = hit.dense if hit.dense is not None else similarity
         same_language = hit.chunk.language == question.language
@@ -209,11 +215,7 @@ class ExtractiveAnswerer:
         )
         missing_years = [y for y in question.years if y not in hit.chunk.text and y not in hit.chunk.years]
         dated = bool(question.years) and all(y in sentence for y in question.years)
-        counted = (
-            not question.wants("duration")  # "how many days" asks for a duration, not a count
-            and counted_noun(question) is not None
-            and bool(counted_figures(question, sentence, hit.chunk.language))
-        )
+        counted = counts and bool(counted_figures(question, sentence, hit.chunk.language))
         return score - 0.1 * len(missing_years) + c.weight_dated * dated + c.weight_counted * counted
 
     def _choose(self, ranked: list[ScoredSentence], question: Question) -> list[ScoredSentence]:

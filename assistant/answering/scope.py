@@ -53,7 +53,7 @@ def resolve_scope(
         if len(name) > 3 and code not in named_codes and code not in mentioned  # short codes aside
     )
     named, matched = _by_years(named, matched, YEAR.findall(question))
-    action_codes = {country_code(a.country) for a in actions}
+    action_codes = {_country_words(country)[0] for country in {a.country for a in actions}}
     places = frozenset(
         code for name, code in countries.items() if code not in action_codes and name not in unknown
     )
@@ -64,26 +64,51 @@ def _named_actions(
     question: str, tokens: list[str], countries: dict[str, str], actions: list[ActionRecord]
 ) -> dict[str, tuple[str, ...]]:
     """Actions whose country the question names, by the words that name it: the country in any
-    language, its adjective (Tunisian, ivoirienne), a near spelling of it (Gahna), or a city."""
+    language, its adjective (Tunisian, ivoirienne), a near spelling of it (Gahna), or a city.
+    The words are worked out once per country the library holds, not once per Action."""
     named_codes: dict[str, list[str]] = {}
     for source in (countries, cities_in(question)):
         for name, place_code in source.items():
             named_codes.setdefault(place_code, []).append(name)
     # A word that is itself a country's name is no misspelling of another (Gambia is no Zambia).
     misspellable = [t for t in tokens if len(t) >= MIN_TYPO_LENGTH and t not in name_index()]
+    # A token starts with a stem of five letters or more, or is a stem: it holds one of these.
+    prefixes = frozenset(tokens) | {t[:n] for t in tokens for n in range(5, len(t) + 1)}
+    by_country: dict[str, tuple[str, ...]] = {}
     found: dict[str, tuple[str, ...]] = {}
     for action in actions:
-        code = country_code(action.country)
-        said = list(named_codes.get(code, [])) if code else []
-        stem_words = _stem_words(action.country)
-        stems = {_stem(w) for w in stem_words}
+        said = by_country.get(action.country)
+        if said is None:
+            said = by_country[action.country] = _words_naming(
+                action.country, tokens, prefixes, misspellable, named_codes
+            )
+        if said:
+            found[action.id] = said
+    return found
+
+
+def _words_naming(
+    country: str,
+    tokens: list[str],
+    prefixes: frozenset[str],
+    misspellable: list[str],
+    named_codes: dict[str, list[str]],
+) -> tuple[str, ...]:
+    """The question's words that name `country` (see `_named_actions`), in order, each once."""
+    code, stems = _country_words(country)
+    said = list(named_codes.get(code, [])) if code else []
+    if stems & prefixes:
         said += [
             t for t in tokens if any(t == stem or (len(stem) >= 5 and t.startswith(stem)) for stem in stems)
         ]
-        said += [t for t in misspellable if any(_near(t, w) for w in stem_words)]
-        if said:
-            found[action.id] = tuple(dict.fromkeys(said))
-    return found
+    said += [t for t in misspellable if _misspells(t, country)]
+    return tuple(dict.fromkeys(said))
+
+
+@lru_cache(maxsize=4096)
+def _country_words(country: str) -> tuple[str | None, frozenset[str]]:
+    """A country as printed: its code, and the stems of the words that name it alone."""
+    return country_code(country), frozenset(_stem(w) for w in _stem_words(country))
 
 
 def _stem(name: str) -> str:
@@ -95,13 +120,19 @@ def _stem(name: str) -> str:
     return name[: max(5, min(len(name) - 2, 6))]
 
 
+@lru_cache(maxsize=65536)  # the pairs recur: each question is resolved by the router and by search
+def _misspells(token: str, country: str) -> bool:
+    """Whether `token` is a near spelling of one of the words that name `country` alone."""
+    return any(_near(token, word) for word in _stem_words(country))
+
+
 def _near(token: str, name: str) -> bool:
     """A misspelling of a country name: one letter off, swapped or missing (Gahna, Jordnia)."""
-    return (
-        token != name
-        and abs(len(token) - len(name)) <= 1
-        and SequenceMatcher(None, token, name).ratio() >= 0.8
-    )
+    if token == name or abs(len(token) - len(name)) > 1:
+        return False
+    matcher = SequenceMatcher(None, token, name)
+    # quick_ratio bounds ratio from above and is much cheaper: most pairs stop there
+    return matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
 def _by_years(
@@ -161,12 +192,19 @@ def _criterion(folded: str, tokens: list[str], taxonomy: Taxonomy) -> int | None
     wanted = {t[:6] for t in tokens if t not in GENERIC_CRITERION_WORDS and len(t) > 3}
     best, best_overlap = None, 1
     for criterion in taxonomy.criteria:
-        words = {t[:6] for text in _criterion_texts(criterion) for t in TOKEN.findall(fold(text))}
-        overlap = len(wanted & (words - {w[:6] for w in GENERIC_CRITERION_WORDS}))
+        overlap = len(wanted & _criterion_words(_criterion_texts(criterion)))
         if overlap > best_overlap:
             best, best_overlap = criterion.number, overlap
     return best
 
 
-def _criterion_texts(criterion: Criterion) -> list[str]:
-    return [*criterion.label.values(), *(s for variants in criterion.sentences.values() for s in variants)]
+def _criterion_texts(criterion: Criterion) -> tuple[str, ...]:
+    return (*criterion.label.values(), *(s for variants in criterion.sentences.values() for s in variants))
+
+
+@lru_cache(maxsize=256)
+def _criterion_words(texts: tuple[str, ...]) -> frozenset[str]:
+    """The six-letter prefixes of the words of a criterion's texts, generic words aside: folded
+    once, not once per question."""
+    words = {t[:6] for text in texts for t in TOKEN.findall(fold(text))}
+    return frozenset(words - {w[:6] for w in GENERIC_CRITERION_WORDS})

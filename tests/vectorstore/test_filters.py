@@ -1,14 +1,16 @@
-"""SearchFilters: the Chroma `where` clause and the Python predicate select the same chunks."""
+"""SearchFilters: the Chroma `where` clause, the Python predicate and the mask select the same chunks."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.models import Chunk
 from vectorstore.chroma_store import ChunkStore
-from vectorstore.filters import SearchFilters
+from vectorstore.filters import FilterColumns, SearchFilters
 
 FILTERS = {
     "criterion": SearchFilters(criteria=(10,)),
@@ -114,3 +116,59 @@ def test_a_passage_without_that_field_is_never_selected_by_it(
     fresh_store.add([back_cover, jordan_chunks[0]])
     in_chroma = {chunk.id for chunk, _ in fresh_store.query("migration", 2, filters)}
     assert back_cover.id not in in_chroma and not filters.matches(back_cover)
+
+
+# ---- the mask over FilterColumns: every chunk at once, as `matches` one by one ---------------
+
+COUNTRY_SPELLINGS = ("Jordan", "Jordanie", "JO", "Tunisia", "Túnez", "Liban", "Nepal", "Atlantis", " ")
+
+
+@pytest.fixture(scope="module")
+def varied_chunks(corpus_chunks: list[Chunk], back_cover: Chunk) -> list[Chunk]:
+    """The corpus, its back cover, and chunks whose years, country and criteria read otherwise."""
+    first = corpus_chunks[0]
+    return [
+        *corpus_chunks,
+        back_cover,
+        replace(first, id="one-year", years="2019", criteria=()),
+        replace(first, id="no-years", years="", theme="legal_migration"),
+        replace(first, id="french-name", country="Jordanie", criteria=(4, 10, 12)),
+        replace(first, id="unknown-country", country="Atlantis"),
+    ]
+
+
+@st.composite
+def search_filters(draw: st.DrawFn, chunks: list[Chunk]) -> SearchFilters:
+    def some(values: list[str]) -> tuple[str, ...]:
+        return tuple(draw(st.lists(st.sampled_from(values), max_size=3)))
+
+    years = draw(st.none() | st.tuples(st.integers(2010, 2023), st.integers(0, 6)))
+    return SearchFilters(
+        criteria=tuple(draw(st.lists(st.integers(1, 12), max_size=3))),
+        theme=draw(st.none() | st.sampled_from(sorted({c.theme for c in chunks if c.theme} | {"no_theme"}))),
+        countries=some(list(COUNTRY_SPELLINGS)),
+        sections=some(sorted({c.section for c in chunks} | {"nowhere"})),
+        language=draw(st.none() | st.sampled_from(["fr", "en", "es", "de"])),
+        years=None if years is None else (years[0], years[0] + years[1]),
+        case_study_ids=some(sorted({c.case_study_id for c in chunks} | {"no-such-action"})),
+        sources=some(sorted({c.source for c in chunks})),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_mask_selects_the_chunks_that_match(data: st.DataObject, varied_chunks: list[Chunk]) -> None:
+    filters = data.draw(search_filters(varied_chunks))
+    mask = filters.mask(FilterColumns(varied_chunks))
+    assert mask.tolist() == [filters.matches(chunk) for chunk in varied_chunks]
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_mask_agrees_with_matches_for_each_kind_of_filter(name: str, varied_chunks: list[Chunk]) -> None:
+    filters = FILTERS[name]
+    mask = filters.mask(FilterColumns(varied_chunks))
+    assert mask.tolist() == [filters.matches(chunk) for chunk in varied_chunks]
+
+
+def test_mask_over_no_chunks_is_empty() -> None:
+    assert SearchFilters(language="fr").mask(FilterColumns([])).tolist() == []

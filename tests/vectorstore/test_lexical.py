@@ -58,3 +58,22 @@ def test_empty_index_searches_and_saves(tmp_path: Path) -> None:
     index = LexicalIndex.build([])
     index.save(tmp_path)
     assert LexicalIndex.load(tmp_path).search("anything", 5) == []
+
+
+def test_the_k_best_are_the_head_of_the_full_ranking(lexical_index: LexicalIndex) -> None:
+    query = "traite des personnes victimes refuges"
+    everything = lexical_index.search(query, len(lexical_index), language="fr")
+    assert len(everything) > 5
+    for k in (1, 3, 5):
+        assert lexical_index.search(query, k, language="fr") == everything[:k]
+
+
+def test_filtered_search_ranks_the_passing_chunks_as_the_full_ranking_does(
+    lexical_index: LexicalIndex,
+) -> None:
+    query = "traite des personnes victimes refuges"
+    filters = SearchFilters(sections=("context", "lessons"), language="fr")
+    everything = lexical_index.search(query, len(lexical_index), language="fr")
+    passing = [(chunk, score) for chunk, score in everything if filters.matches(chunk)]
+    assert passing
+    assert lexical_index.search(query, 4, filters, "fr") == passing[:4]
