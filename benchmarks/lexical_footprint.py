@@ -71,6 +71,7 @@ def reset_peak_memory() -> None:
 def synthetic_chunks(n: int, seed: int = 0) -> list[Any]:
     """`n` passages made from the corpora's real ones, each with a reordering of one real
     passage's sentences and its own id, Action (20 passages each), country and years."""
+    from assistant.settings import RetrievalSettings
     from ingest.chunker import chunk_publication
     from ingest.loader import load_file
     from ingest.sentences import split_sentences
@@ -78,7 +79,8 @@ def synthetic_chunks(n: int, seed: int = 0) -> list[Any]:
 
     taxonomy = load_taxonomy()
     files = sorted(p for corpus in CORPORA for p in corpus.rglob("*.txt"))
-    base = [c for f in files for c in chunk_publication(load_file(f, taxonomy))]
+    words = RetrievalSettings().chunk_words  # the passage length Casebook ingests with
+    base = [c for f in files for c in chunk_publication(load_file(f, taxonomy), words)]
     sentences = [split_sentences(c.text, c.language) for c in base]
     countries = sorted({c.country for c in base if c.country} | {"Ghana", "Nepal", "Ecuador", "Jordan"})
     rng = random.Random(seed)
@@ -154,8 +156,8 @@ def load_step(folder: Path) -> dict[str, Any]:
     return {
         "load_s": round(load_s, 2),
         "worker_mb": round(held),
-        "search_p50_ms": round(statistics.median(times["plain"]) * 1000, 1),
-        "filtered_search_p50_ms": round(statistics.median(times["filtered"]) * 1000, 1),
+        "search_p50_ms": round(statistics.median(times["plain"]) * 1000, 3),
+        "filtered_search_p50_ms": round(statistics.median(times["filtered"]) * 1000, 3),
     }
 
 

@@ -363,9 +363,10 @@ class ChunkStore:
         `known` holds chunks already in memory by id (the lexical index's): Chroma then returns
         only ids and distances, and only the chunks `known` lacks are read from it (reading
         texts and metadata is most of a query's time). An empty collection returns nothing
-        (Chroma needs no count first, which would cost as much as the query)."""
+        without a query: a Chroma server asked to query a collection whose first passages are
+        being written can fail ("Error creating hnsw segment reader: Nothing found on disk")."""
         self._check_model()
-        if k <= 0:
+        if k <= 0 or self.count() == 0:
             return []
         result = self._collection.query(
             query_embeddings=[self.embeddings.embed_query(text)],  # type: ignore[arg-type]
