@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense (Chroma) and lexical (BM25) results fused by weighted reciprocal rank.
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) results fused by a weighted sum of their
+scores, each scaled to [0, 1] over the query's candidates.
 
 BM25 rarely matches across languages, so its vote counts fully for chunks in the query's
 language and is down-weighted for chunks in another language. `vectorstore.retriever` exposes
