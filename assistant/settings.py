@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,7 +32,22 @@ def _config(prefix: str = PREFIX) -> SettingsConfigDict:
     return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore", validate_by_name=True)
 
 
-class RetrievalSettings(BaseSettings):
+class _Group(BaseSettings):
+    """A settings class that refuses a keyword it does not hold: variables it does not hold are
+    ignored (a `.env` file may hold others), but `Settings(k=3)` for `retrieval.k` must not pass."""
+
+    def __init__(self, **values: Any) -> None:
+        fields = type(self).model_fields
+        known = set(fields) | {
+            f.validation_alias for f in fields.values() if isinstance(f.validation_alias, str)
+        }
+        unknown = sorted(name for name in values if not name.startswith("_") and name not in known)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no setting {', '.join(unknown)}")
+        super().__init__(**values)
+
+
+class RetrievalSettings(_Group):
     """What is indexed and how passages are ranked (tuned on the dev questions, README "Results")."""
 
     model_config = _config()
@@ -52,7 +68,7 @@ class RetrievalSettings(BaseSettings):
         return self.max_file_mb * MB
 
 
-class ExtractiveConfig(BaseSettings):
+class ExtractiveConfig(_Group):
     """How the extractive engine scores a passage's sentences and which it keeps
     (`CASEBOOK_EXTRACTIVE_*`; the evidence bars and answer length keep their older names)."""
 
@@ -81,7 +97,7 @@ class ExtractiveConfig(BaseSettings):
     min_words: int = 4
 
 
-class SupportConfig(BaseSettings):
+class SupportConfig(_Group):
     """How a language model's sentence is checked against its passages (`CASEBOOK_SUPPORT_*`)."""
 
     model_config = _config(PREFIX + "SUPPORT_")
@@ -95,7 +111,7 @@ class SupportConfig(BaseSettings):
     min_words: int = 3  # content words a sentence needs before it can be supported at all
 
 
-class AnsweringSettings(BaseSettings):
+class AnsweringSettings(_Group):
     model_config = _config()
 
     max_question_chars: int = Field(
@@ -107,7 +123,7 @@ class AnsweringSettings(BaseSettings):
     support: SupportConfig = Field(default_factory=SupportConfig)
 
 
-class LanguageModelSettings(BaseSettings):
+class LanguageModelSettings(_Group):
     """The language-model mode, off unless `CASEBOOK_LLM` is set (see the README)."""
 
     model_config = _config(PREFIX + "LLM_")
@@ -124,7 +140,7 @@ class LanguageModelSettings(BaseSettings):
     context_tokens: int = Field(4096, description="Context window for a local GGUF model.")
 
 
-class WebSettings(BaseSettings):
+class WebSettings(_Group):
     """The web app (app.py). Loopback by default: a shared server sets host and a login."""
 
     model_config = _config()
@@ -152,7 +168,7 @@ GROUPS: tuple[type[BaseSettings], ...] = (
 )
 
 
-class Settings(BaseSettings):
+class Settings(_Group):
     model_config = _config()
 
     home: Path = Field(Path(".casebook"), description="Where the index and ingest records live.")

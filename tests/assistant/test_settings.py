@@ -107,3 +107,9 @@ def test_the_searcher_fuses_with_the_weights_of_the_settings(tmp_path: Path) -> 
     )
     weights = Library(settings).searcher().weights
     assert (weights.dense, weights.lexical_same, weights.lexical_cross) == (0.7, 0.4, 0.1)
+
+
+@pytest.mark.parametrize("group", [Settings, RetrievalSettings, WebSettings])
+def test_a_keyword_no_settings_group_holds_is_refused_not_ignored(group: type) -> None:
+    with pytest.raises(TypeError, match="has no setting llm"):
+        group(llm=None)  # the flat name of language_model.model, before the settings were nested
