@@ -13,6 +13,7 @@ from pathlib import Path
 from assistant.answering.answers import Answer
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.pipeline import AskPipeline
+from assistant.answering.request import AskRequest
 from assistant.library.index import IngestReport, Library, ProgressCallback
 from assistant.library.records import ActionRecord
 from assistant.library.stats import Stats
@@ -97,7 +98,8 @@ class Casebook:
 
         Joined, the pieces are the final answer's text: a language model's sentences reach the
         caller only once their citations are checked."""
-        yield from self.pipeline.stream(self.pipeline.request(question, k, filters, history))
+        limit = self.settings.answering.max_question_chars
+        yield from self.pipeline.stream(AskRequest.of(question, limit, k, filters, history))
 
     @property
     def extractive(self) -> ExtractiveAnswerer:

@@ -51,15 +51,6 @@ class AskPipeline:
         )
         self.router = AnswerRouter(library, self.extractive, self.passages, self.grounding)
 
-    def request(
-        self,
-        question: str,
-        k: int | None = None,
-        filters: SearchFilters | None = None,
-        history: Sequence[Sequence[str]] | None = None,
-    ) -> AskRequest:
-        return AskRequest.of(question, self._settings.answering.max_question_chars, k, filters, history)
-
     def search(
         self,
         query: str,
