@@ -108,7 +108,9 @@ class AnswerRouter:
     ) -> Answer:
         actions = self._library.actions()
         grounded = self._grounding().grounded_actions(
-            q, self._glossary_acronyms | _resolving_names(q, scope), self._cities_named(q)
+            q,
+            self._glossary_acronyms | _resolving_names(q, scope) | frozenset(q.known),
+            self._cities_named(q),
         )
         if grounded is not None:
             named = tuple(a for a in scope.actions if a.id in grounded)

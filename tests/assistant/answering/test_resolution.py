@@ -156,3 +156,12 @@ def test_actions_visiting_a_country_are_found_in_every_language_the_library_name
     answer = casebook.ask("Quelles Actions ont organisé une visite d’étude en Espagne ?")
     cited = {c.chunk.case_study_id for c in answer.citations}
     assert not answer.abstained and {GHANA_POLICY, "cabo-verde-2017-2019-uma-nova-estrategia"} <= cited
+
+
+def test_names_a_question_sets_aside_need_not_be_in_the_text(casebook: Casebook) -> None:
+    # "the Ombudsman" is "la Defensoría del Pueblo" in the Spanish text: set aside by "besides",
+    # it is no name the answer's Action must mention
+    answer = casebook.ask(
+        "Besides UNHCR, IOM and the Ombudsman, how many officials did the July 2018 mission in Ecuador meet?"
+    )
+    assert not answer.abstained and "41 funcionarios" in answer.citations[0].chunk.text
