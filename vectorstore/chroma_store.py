@@ -337,12 +337,7 @@ class ChunkStore:
             records = self._collection.get(
                 include=["documents", "metadatas"], limit=READ_PAGE, offset=len(chunks)
             )
-            chunks.extend(
-                md.chunk_from_metadata(chunk_id, text, metadata)
-                for chunk_id, text, metadata in zip(
-                    records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True
-                )
-            )
+            chunks.extend(_stored_chunks(records["ids"], records["documents"], records["metadatas"]))
             if len(records["ids"]) < READ_PAGE:
                 return sorted(chunks, key=lambda c: (c.source, c.case_study_id, c.position))
 
@@ -377,12 +372,7 @@ class ChunkStore:
         ids = result["ids"][0]
         similarities = [_similarity(d) for d in (result["distances"] or [[]])[0]]
         if known is None:
-            chunks = [
-                md.chunk_from_metadata(chunk_id, doc, metadata)
-                for chunk_id, doc, metadata in zip(
-                    ids, (result["documents"] or [[]])[0], (result["metadatas"] or [[]])[0], strict=True
-                )
-            ]
+            chunks = _stored_chunks(ids, (result["documents"] or [[]])[0], (result["metadatas"] or [[]])[0])
             return list(zip(chunks, similarities, strict=True))
         missing = self._chunks([i for i in ids if i not in known])
         found = [(known.get(i) or missing.get(i), s) for i, s in zip(ids, similarities, strict=True)]
@@ -393,12 +383,7 @@ class ChunkStore:
         if not ids:
             return {}
         records = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
-        return {
-            chunk_id: md.chunk_from_metadata(chunk_id, text, metadata)
-            for chunk_id, text, metadata in zip(
-                records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True
-            )
-        }
+        return {c.id: c for c in _stored_chunks(records["ids"], records["documents"], records["metadatas"])}
 
     @property
     def _sentences_name(self) -> str:
@@ -469,3 +454,13 @@ def _of_chunks(chunk_ids: Sequence[str]) -> Any:
 def _similarity(distance: float) -> float:
     """Cosine distance in [0, 2] to a similarity in [0, 1] (opposite vectors score 0)."""
     return min(1.0, max(0.0, 1.0 - distance))
+
+
+def _stored_chunks(
+    ids: Sequence[str], documents: Sequence[Any] | None, metadatas: Sequence[Any] | None
+) -> list[Chunk]:
+    """The chunks of one Chroma read: its ids with their documents and metadata, in order."""
+    return [
+        md.chunk_from_metadata(chunk_id, text, metadata)
+        for chunk_id, text, metadata in zip(ids, documents or [], metadatas or [], strict=True)
+    ]
