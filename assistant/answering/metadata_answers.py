@@ -8,14 +8,12 @@ from collections.abc import Callable
 
 from assistant.answering.answers import Answer, AnswerMode, Citation
 from assistant.answering.messages import join_list, message
-from assistant.answering.questions import Question, content_tokens, listing_topic, question_words
+from assistant.answering.questions import Question, content_tokens, question_words, topic_text
 from assistant.answering.scope import Scope
 from assistant.library.records import ActionRecord
-from ingest.models import Chunk
+from ingest.models import CRITERIA_SECTION, Chunk
 from ingest.taxonomy import Taxonomy
-from ingest.text import fold
 
-CRITERIA_SECTION = "criteria"
 PassageFinder = Callable[[str, str], Chunk | None]  # (action id, section) -> a passage
 PERIOD_KINDS = ("began", "ended", "ran")  # question kinds asking when Actions took place
 
@@ -111,7 +109,7 @@ def period_asked(question: Question) -> str | None:
     kinds = [kind for kind in PERIOD_KINDS if question.wants(kind)]
     if not question.years or len(kinds) != 1:
         return None
-    topic = fold(listing_topic(question).text)
+    topic = topic_text(question)  # not `listing_topic`: that analyses the topic, as a list then does
     for pattern in question_words().kinds[kinds[0]]:
         topic = pattern.sub(" ", topic)
     return None if set(content_tokens(topic)) - set(question.years) else kinds[0]

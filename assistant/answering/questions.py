@@ -148,13 +148,18 @@ def listing_topic(question: Question) -> Question:
     """'Which Actions deal with X, and in which countries?' reduced to X (folded), keeping what
     the question wants: the words that frame a list would otherwise pull in any passage about
     Actions or countries."""
-    topic = fold(question.text)
-    for frame in question_words().list_frames:
-        topic = frame.sub(" ", topic)
-    topic = " ".join(TOKEN.findall(topic))
+    topic = topic_text(question)
     if not topic or topic == " ".join(TOKEN.findall(fold(question.text))):
         return question
     return replace(analyse(topic, question.language), kinds=question.kinds, places=question.places)
+
+
+def topic_text(question: Question) -> str:
+    """The words of a listing question without those that frame the list, folded."""
+    topic = fold(question.text)
+    for frame in question_words().list_frames:
+        topic = frame.sub(" ", topic)
+    return " ".join(TOKEN.findall(topic))
 
 
 def names_in(sentence: str) -> tuple[str, ...]:
