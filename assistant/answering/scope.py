@@ -120,7 +120,7 @@ def _stem(name: str) -> str:
     return name[: max(5, min(len(name) - 2, 6))]
 
 
-@lru_cache(maxsize=65536)  # the pairs recur: each question is resolved by the router and by search
+@lru_cache(maxsize=65536)  # the pairs recur: questions repeat their words, the library its countries
 def _misspells(token: str, country: str) -> bool:
     """Whether `token` is a near spelling of one of the words that name `country` alone."""
     return any(_near(token, word) for word in _stem_words(country))
