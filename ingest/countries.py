@@ -31,6 +31,8 @@ from ingest.text import fold, words
 CITY_POPULATION = 100_000
 MIN_CITY_NAME = 4  # shorter city names are too often ordinary words or abbreviations
 _LATIN = re.compile(r"^[a-z0-9 '\-.]+$")
+_CAPITALISED = r"[A-ZÀ-Ý][\w'’-]*"
+_CAPITALISED_RUN = re.compile(rf"\b{_CAPITALISED}(?:\s+(?:[a-zà-ÿ]{{1,3}}\s+)*{_CAPITALISED})*")
 
 
 def _variants(name: str) -> set[str]:
@@ -163,6 +165,7 @@ def _build_city_index() -> dict[str, str]:
 
 def cities_in(text: str) -> dict[str, str]:
     """Cities named in `text` by a capitalised name ("Praia", "Abidjan"): folded name -> the
-    alpha-2 code of the city's country. Lower-case words are never taken for cities."""
-    capitalised = " ".join(re.findall(r"\b[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)*", text))
+    alpha-2 code of the city's country. Lower-case words are never taken for cities, but a
+    short one joins the capitalised words around it ("Ciudad del Este", "Rio de Janeiro")."""
+    capitalised = " ".join(re.findall(_CAPITALISED_RUN, text))
     return _city_index().found_in(capitalised)

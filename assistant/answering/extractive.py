@@ -248,8 +248,10 @@ def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
     for a figure, a date, a duration or an amount (kinds whose shape is unmistakable), it holds
     one of them; it names one of the places the question names that are no Action's country;
     when the question gives names as known ("besides X and Y") and asks for no figure or date,
-    it names another; and it holds every year the question asks about other than the first and
-    last of its Action's own years ("in 2020": a sentence about 2021 does not answer it)."""
+    it names another; and it holds every year the question asks about ("in 2020": a sentence
+    about 2021 does not answer it). A year of its Action's own span may go unsaid by a sentence
+    that names no year (it tells of the Action's time), and goes unsaid by any sentence when the
+    question gives the whole span ("the 2019-2021 Action" names the Action, not a date)."""
     strict = frozenset(k for k in question.kinds if k in EXACT_SHAPES)
     if strict and _shape_match(replace(question, kinds=strict), sentence.text, sentence.chunk) < 0:
         return False
@@ -258,7 +260,9 @@ def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
     if question.known and not strict and not _names_another(question, sentence.text):
         return False  # "the third shelter, besides X and Y": a sentence naming only X and Y
     span = set(YEAR.findall(sentence.chunk.years))
-    return all(year in sentence.text for year in question.years if year not in span)
+    said = set(YEAR.findall(sentence.text))
+    names_action = len(span) > 1 and span <= set(question.years)
+    return all(year in said or (year in span and (names_action or not said)) for year in question.years)
 
 
 def _names_another(question: Question, sentence: str) -> bool:

@@ -55,6 +55,11 @@ def test_a_capitalised_city_names_its_country_and_a_common_word_does_not() -> No
     assert cities_in("a praia near the amman road") == {}
 
 
+def test_a_city_name_with_a_lower_case_particle_is_found() -> None:
+    assert cities_in("en el puesto fronterizo de Ciudad del Este en 2015") == {"ciudad del este": "PY"}
+    assert cities_in("from Rio de Janeiro") == {"rio de janeiro": "BR"}
+
+
 def test_tables_read_back_from_the_cache_folder_equal_those_gathered(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

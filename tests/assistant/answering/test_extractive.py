@@ -73,3 +73,17 @@ def test_a_question_naming_what_it_knows_is_not_answered_by_a_sentence_naming_on
         question, _sentence("The Dar Karamah shelter is public, while the JWU, an NGO, runs the other one.")
     )
     assert holds_answer(question, _sentence("A third shelter, run by Caritas, opened in Amman in 2018."))
+
+
+def test_a_year_of_the_actions_own_span_is_a_date_too() -> None:
+    """The Action ran 2019-2021: a sentence dated 2021 does not answer "in 2019", and one that
+    names no year may (it tells of the Action's own time)."""
+    question = analyse("What was the unemployment rate of returnees in Ghana in 2019?")
+    assert not holds_answer(question, _sentence("Between March and November 2021, the share rose to 27%."))
+    assert holds_answer(question, _sentence("In 2019, 27% of the returnees had no work."))
+    assert holds_answer(question, _sentence("Some 27% of the returnees had no work."))
+
+
+def test_the_actions_whole_span_names_the_action_not_a_date() -> None:
+    question = analyse("How many counsellors did the 2019-2021 Ghana Action train?")
+    assert holds_answer(question, _sentence("In 2020, the certified trainers trained 60 counsellors."))

@@ -37,6 +37,11 @@ def test_a_city_resolves_to_the_action_in_its_country(casebook: Casebook) -> Non
     assert answer.citations and answer.citations[0].chunk.country == "Cabo Verde"
 
 
+def test_a_city_named_with_a_lower_case_particle_resolves(casebook: Casebook) -> None:
+    answer = casebook.ask("¿Qué visitó la misión de diagnóstico en Ciudad del Este?")
+    assert [(r.action_id[:8], r.matched) for r in answer.scope] == [("paraguay", ("ciudad del este",))]
+
+
 def test_an_exonym_in_another_language_resolves_and_the_frame_is_portuguese(casebook: Casebook) -> None:
     answer = casebook.ask(
         "Quais foram as lições aprendidas pela Ação sobre planos de contingência nas Filipinas?"
@@ -101,6 +106,12 @@ def test_a_figure_for_a_year_the_text_does_not_cover_is_abstained(casebook: Case
         "How many returnees received counselling in 2020 under the Ghana return counselling Action?"
     )
     assert answer.abstained
+
+
+def test_a_figure_dated_by_another_year_of_the_action_does_not_answer(casebook: Casebook) -> None:
+    answer = casebook.ask("¿Qué tasa de desempleo tenían los migrantes retornados en Ghana en 2019?")
+    assert [r.action_id for r in answer.scope] == [GHANA_COUNSELLING]
+    assert answer.abstained and answer.language == "es"
 
 
 def test_a_multi_part_question_with_one_part_missing_says_which(casebook: Casebook) -> None:
