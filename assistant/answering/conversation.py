@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.answering.analysis import AnalysedQuestion, QuestionAnalyser
-from assistant.answering.questions import TOKEN, content_tokens
+from assistant.answering.questions import TOKEN, content_tokens, question_words
 from assistant.errors import InputFileError, UsageError
 from assistant.library.records import ActionRecord
 from ingest.countries import country_code, name_index
@@ -92,7 +92,7 @@ class ConversationResolver:
             return standalone
         if question.scope.actions or question.scope.unknown_countries or self._names_a_country(text):
             return self._switch_entity(text, history)
-        previous = self._previous_actions(history)
+        previous = _picked_by_order(question.text, self._previous_actions(history))
         if not previous:
             return standalone
         # The question is searched as asked, within the carried Actions: adding their names to
@@ -142,6 +142,24 @@ class ConversationResolver:
 
     def _names_a_country(self, question: str) -> bool:
         return bool(_countries_in(fold(question)))
+
+
+ORDER_PLACES = {"first": 0, "second": 1, "last": -1}
+
+
+def _picked_by_order(question: str, actions: list[ActionRecord]) -> list[ActionRecord]:
+    """Of several Actions under discussion, the one a follow-up picks by its place in time
+    ("the later one", "la plus récente", "la primera"), by their years; all of them when it
+    picks none (or a place they do not have)."""
+    if len(actions) < 2:
+        return actions
+    folded = fold(question)
+    by_time = sorted(actions, key=lambda a: a.years)
+    for place, patterns in question_words().order_references.items():
+        index = ORDER_PLACES[place]
+        if any(p.search(folded) for p in patterns) and index < len(by_time):
+            return [by_time[index]]
+    return actions
 
 
 def _country_names(country: str) -> set[str]:

@@ -49,6 +49,7 @@ class QuestionWords:
     list_frames: list[re.Pattern[str]]  # "which Actions deal with", "in which countries"
     part_joints: list[re.Pattern[str]]  # ", and how many": where one question joins another
     beyond_frames: list[re.Pattern[str]]  # "besides", "en plus de": what follows is already known
+    order_references: dict[str, list[re.Pattern[str]]]  # "first"/"second"/"last" -> "the later one"…
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +76,14 @@ def question_words() -> QuestionWords:
         if lang != "_about"
         for p in patterns
     ]
-    return QuestionWords(kinds, sections, stopwords, frozenset(data["generic_names"]), frames, joints, beyond)
+    order = {
+        place: [re.compile(p) for p in patterns]
+        for place, patterns in data["order_references"].items()
+        if place != "_about"
+    }
+    return QuestionWords(
+        kinds, sections, stopwords, frozenset(data["generic_names"]), frames, joints, beyond, order
+    )
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,34 @@ def test_country_named_in_the_previous_answer_carries_over(resolver: Conversatio
     assert _resolve(resolver, "Where are the victims sheltered?", history).action_ids == ("paraguay",)
 
 
+GHANA_EARLIER = ActionRecord("ghana-a", "Policy", "Ghana", "2015-2017", None, [5], "en", "a.txt", [], 9)
+GHANA_LATER = ActionRecord("ghana-b", "Counselling", "Ghana", "2019-2021", None, [3], "en", "b.txt", [], 9)
+
+
+@pytest.mark.parametrize(
+    ("question", "picked"),
+    [
+        ("In the later one, which EU country did the delegation visit?", ("ghana-b",)),
+        ("And the earlier one: what did it learn?", ("ghana-a",)),
+        ("Et dans la plus ancienne, quel pays la délégation a-t-elle visité ?", ("ghana-a",)),
+        ("¿Y en la más reciente, qué país visitó la delegación?", ("ghana-b",)),
+        ("E na segunda, quantas pessoas foram formadas?", ("ghana-b",)),
+        ("Which EU country did the delegation visit?", ("ghana-b", "ghana-a")),
+        ("What was the first step of the procedure?", ("ghana-b", "ghana-a")),
+    ],
+)
+def test_a_follow_up_picks_one_of_the_actions_under_discussion_by_its_place_in_time(
+    question: str, picked: tuple[str, ...]
+) -> None:
+    """The previous question named both Ghana Actions (the later first); "the later one", "la
+    plus ancienne", "la segunda" pick by years; a question without such words keeps both."""
+    analyser = QuestionAnalyser([GHANA_LATER, GHANA_EARLIER], load_taxonomy(), set())
+    history = [
+        ("Which MIEUX Actions took place in Ghana?", "Two: a labour migration policy and counselling.")
+    ]
+    assert ConversationResolver(analyser).resolve(analyser.analysed(question), history).action_ids == picked
+
+
 def test_without_history_a_question_is_left_as_asked(resolver: ConversationResolver) -> None:
     follow = _resolve(resolver, "What were the lessons learnt?", [])
     assert follow.query == "What were the lessons learnt?" and not follow.carried
