@@ -58,6 +58,19 @@ class AcronymEntry:
     def all_acronyms(self) -> set[str]:
         return {a for forms in self.acronyms.values() for a in forms}
 
+    def used_in(self, text: str) -> bool:
+        """Whether `text` uses the entry: one of its acronyms (as written) or full forms (folded),
+        in any language."""
+        folded = fold(text)
+        return any(_contains_acronym(text, acronym) for acronym in self.all_acronyms()) or any(
+            fold(expansion) in folded for expansion in self.expansions.values()
+        )
+
+    def words(self) -> frozenset[str]:
+        """The folded words of all its forms, in every language."""
+        forms = [*self.all_acronyms(), *self.expansions.values()]
+        return frozenset(word for form in forms for word in words(form))
+
 
 @dataclass(frozen=True)
 class Taxonomy:
@@ -171,17 +184,15 @@ class Taxonomy:
         folded = fold(text)
         return any(fold(cue) in folded for cue in self.footnote_cues)
 
+    def entries_used(self, text: str) -> tuple[AcronymEntry, ...]:
+        """The glossary entries `text` uses (an acronym or a full form, in any language)."""
+        return tuple(entry for entry in self.acronyms if entry.used_in(text))
+
     def expand_acronyms(self, text: str, lang: str) -> list[str]:
         """For each glossary entry that `text` uses (an acronym or a full form, in any language),
         its full form and acronyms in `lang`: a small dictionary across languages."""
         terms: list[str] = []
-        folded = fold(text)
-        for entry in self.acronyms:
-            if not (
-                any(_contains_acronym(text, acronym) for acronym in entry.all_acronyms())
-                or any(fold(expansion) in folded for expansion in entry.expansions.values())
-            ):
-                continue
+        for entry in self.entries_used(text):
             for term in (entry.expansions.get(lang, ""), *entry.acronyms.get(lang, ())):
                 if term and term not in terms:
                     terms.append(term)

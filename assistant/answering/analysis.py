@@ -6,7 +6,7 @@ its own."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answering.questions import Question, analyse
 from assistant.answering.scope import Scope, resolve_scope
@@ -46,8 +46,10 @@ class QuestionAnalyser:
     mentioned: Collection[str]
 
     def analysed(self, text: str, language: str | None = None) -> AnalysedQuestion:
-        """`text` analysed (its language detected unless given) and its scope resolved."""
-        return AnalysedQuestion(analyse(text, language), self.scope(text))
+        """`text` analysed (its language detected unless given, the glossary entries it uses
+        found) and its scope resolved."""
+        question = replace(analyse(text, language), glossary=self.taxonomy.entries_used(text))
+        return AnalysedQuestion(question, self.scope(text))
 
     def scope(self, text: str) -> Scope:
         """What `text` names, for a text that is not asked (an earlier turn of a conversation)."""

@@ -13,6 +13,7 @@ from babel.dates import get_month_names
 
 from ingest.countries import country_code
 from ingest.language import LANGUAGES, detect_language
+from ingest.taxonomy import AcronymEntry
 from ingest.text import fold
 
 WORDS_FILE = Path(__file__).with_name("question_words.json")
@@ -98,6 +99,7 @@ class Question:
     parts: tuple[str, ...] = ()  # the questions a multi-part question joins, as written; () if one
     places: frozenset[str] = frozenset()  # codes of the countries it names as places (Scope.places)
     known: tuple[str, ...] = ()  # names it gives as already known: "the third shelter, besides X and Y"
+    glossary: tuple[AcronymEntry, ...] = ()  # glossary entries it uses (SOPs, trafficking in human beings)
 
     def wants(self, kind: str) -> bool:
         return kind in self.kinds
@@ -159,7 +161,9 @@ def listing_topic(question: Question) -> Question:
     topic = topic_text(question)
     if not topic or topic == " ".join(TOKEN.findall(fold(question.text))):
         return question
-    return replace(analyse(topic, question.language), kinds=question.kinds, places=question.places)
+    return replace(
+        analyse(topic, question.language), kinds=question.kinds, places=question.places, glossary=question.glossary
+    )
 
 
 def topic_text(question: Question) -> str:
@@ -208,12 +212,18 @@ def content_tokens(text: str) -> list[str]:
 
 def term_overlap(question: Question, text: str) -> float:
     """Share of the question's terms found in `text`. Words match when they share a long enough
-    prefix, which also catches cognates across languages (réfugiés/refugees, syriens/Syrian)."""
-    terms = set(question.terms)
-    if not terms:
+    prefix, which also catches cognates across languages (réfugiés/refugees, syriens/Syrian). A
+    glossary entry the question uses is one term, found when `text` uses any of its forms in any
+    language (SOPs/PON, trafficking in human beings/traite des personnes), and its words are not
+    matched one by one (trafficking is no trafic)."""
+    covered = frozenset().union(*(entry.words() for entry in question.glossary))
+    terms = {t for t in question.terms if t not in covered}
+    if not terms and not question.glossary:
         return 0.0
     tokens = set(content_tokens(text))
-    return sum(1 for t in terms if any(cognates(t, w) for w in tokens)) / len(terms)
+    found = sum(1 for t in terms if any(cognates(t, w) for w in tokens))
+    found += sum(1 for entry in question.glossary if entry.used_in(text))
+    return found / (len(terms) + len(question.glossary))
 
 
 def cognates(a: str, b: str) -> bool:

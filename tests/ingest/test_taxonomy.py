@@ -83,6 +83,16 @@ def test_acronyms_expand_into_the_requested_language(taxonomy: Taxonomy) -> None
     assert taxonomy.expand_acronyms("it is fine", "en") == []
 
 
+def test_the_glossary_entries_a_text_uses_are_found_by_any_of_their_forms(taxonomy: Taxonomy) -> None:
+    (sops,) = taxonomy.entries_used("Which institutions signed the SOPs?")
+    assert sops.used_in("Assinatura dos PON pela DEF") and sops.used_in("procédures opérationnelles standard")
+    assert not sops.used_in("il a posé la question")  # acronyms are matched as written
+    assert {"pon", "standard", "operating", "procedimientos"} <= sops.words()
+    assert [e.expansions["en"] for e in taxonomy.entries_used("Trafficking in human beings")] == [
+        "trafficking in human beings"
+    ]
+
+
 def test_a_replacement_taxonomy_file_is_used(tmp_path: Path) -> None:
     raw = json.loads(DEFAULT_TAXONOMY_PATH.read_text(encoding="utf-8"))
     raw["themes"] = raw["themes"][:1]

@@ -1,6 +1,9 @@
+from dataclasses import replace
+
 import pytest
 
 from assistant.answering.questions import analyse, term_overlap
+from ingest.taxonomy import load_taxonomy
 
 
 def test_question_kinds_are_recognised_in_three_languages():
@@ -26,6 +29,20 @@ def test_term_overlap_matches_cognates_across_languages():
     question = analyse("How many Syrian refugees did UNHCR count?")
     french = "En 2019, l’UNHCR dénombrait plus de 655 000 réfugiés syriens en Jordanie."
     assert term_overlap(question, french) > term_overlap(question, "Le refuge de Dar Karamah est public.")
+
+
+def test_a_glossary_entry_is_one_term_found_by_its_forms_in_any_language() -> None:
+    taxonomy = load_taxonomy()
+    text = "Which Actions deal with trafficking in human beings?"
+    question = replace(analyse(text), glossary=taxonomy.entries_used(text))
+    assert term_overlap(question, "Les indicateurs de traite des personnes ont été adaptés.") > 0
+    # "trafficking" alone is not matched to the French "trafic" (smuggling) once it is glossary
+    assert term_overlap(question, "La coopération contre le trafic illicite de migrants.") == 0
+    sops = "When were the SOPs signed?"
+    question = replace(analyse(sops), glossary=taxonomy.entries_used(sops))
+    assert term_overlap(question, "Assinatura dos PON em setembro de 2019.") > term_overlap(
+        analyse(sops), "Assinatura dos PON em setembro de 2019."
+    )
 
 
 def test_portuguese_questions_are_detected_and_their_kinds_recognised():
