@@ -63,13 +63,18 @@ class AcronymEntry:
         in any language."""
         folded = fold(text)
         return any(_contains_acronym(text, acronym) for acronym in self.all_acronyms()) or any(
-            fold(expansion) in folded for expansion in self.expansions.values()
+            expansion in folded for expansion in self._folded_expansions
         )
 
+    @cached_property
     def words(self) -> frozenset[str]:
         """The folded words of all its forms, in every language."""
         forms = [*self.all_acronyms(), *self.expansions.values()]
         return frozenset(word for form in forms for word in words(form))
+
+    @cached_property
+    def _folded_expansions(self) -> tuple[str, ...]:
+        return tuple(fold(expansion) for expansion in self.expansions.values())
 
 
 @dataclass(frozen=True)

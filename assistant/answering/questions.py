@@ -216,7 +216,7 @@ def term_overlap(question: Question, text: str) -> float:
     glossary entry the question uses is one term, found when `text` uses any of its forms in any
     language (SOPs/PON, trafficking in human beings/traite des personnes), and its words are not
     matched one by one (trafficking is no trafic)."""
-    covered = frozenset().union(*(entry.words() for entry in question.glossary))
+    covered = frozenset().union(*(entry.words for entry in question.glossary))
     terms = {t for t in question.terms if t not in covered}
     if not terms and not question.glossary:
         return 0.0

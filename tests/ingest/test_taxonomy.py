@@ -87,7 +87,7 @@ def test_the_glossary_entries_a_text_uses_are_found_by_any_of_their_forms(taxono
     (sops,) = taxonomy.entries_used("Which institutions signed the SOPs?")
     assert sops.used_in("Assinatura dos PON pela DEF") and sops.used_in("procédures opérationnelles standard")
     assert not sops.used_in("il a posé la question")  # acronyms are matched as written
-    assert {"pon", "standard", "operating", "procedimientos"} <= sops.words()
+    assert {"pon", "standard", "operating", "procedimientos"} <= sops.words
     assert [e.expansions["en"] for e in taxonomy.entries_used("Trafficking in human beings")] == [
         "trafficking in human beings"
     ]
