@@ -162,7 +162,10 @@ def listing_topic(question: Question) -> Question:
     if not topic or topic == " ".join(TOKEN.findall(fold(question.text))):
         return question
     return replace(
-        analyse(topic, question.language), kinds=question.kinds, places=question.places, glossary=question.glossary
+        analyse(topic, question.language),
+        kinds=question.kinds,
+        places=question.places,
+        glossary=question.glossary,
     )
 
 
