@@ -25,6 +25,7 @@ from urllib.parse import urlparse
 
 import chromadb
 import httpx
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings
@@ -305,8 +306,9 @@ class ChunkStore:
         logger.info("Stored %d chunks in %s", len(chunks), self.collection_name)
 
     @_reachable
-    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[tuple[str, list[float]]]]:
-        """The sentences of each chunk, in order, with their vectors."""
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[tuple[str, np.ndarray]]]:
+        """The sentences of each chunk, in order, with their vectors (as Chroma returns them:
+        numpy rows, not copied into lists)."""
         if not chunk_ids:
             return {}
         records = self._sentences.get(
@@ -317,9 +319,9 @@ class ChunkStore:
             zip(records["documents"] or [], records["metadatas"] or [], vectors, strict=True),
             key=lambda row: (str(row[1][CHUNK_KEY]), int(str(row[1][ORDER_KEY]))),
         )
-        found: dict[str, list[tuple[str, list[float]]]] = {}
+        found: dict[str, list[tuple[str, np.ndarray]]] = {}
         for text, metadata, vector in rows:
-            found.setdefault(str(metadata[CHUNK_KEY]), []).append((text, list(vector)))
+            found.setdefault(str(metadata[CHUNK_KEY]), []).append((text, np.asarray(vector)))
         return found
 
     @_reachable
@@ -357,18 +359,24 @@ class ChunkStore:
 
         `known` holds chunks already in memory by id (the lexical index's): Chroma then returns
         only ids and distances, and only the chunks `known` lacks are read from it (reading
-        texts and metadata is most of a query's time). An empty collection returns nothing
-        without a query: a Chroma server asked to query a collection whose first passages are
-        being written can fail ("Error creating hnsw segment reader: Nothing found on disk")."""
+        texts and metadata is most of a query's time). An empty collection returns nothing: a
+        Chroma server asked to query a collection whose first passages are being written can
+        fail ("Error creating hnsw segment reader: Nothing found on disk"), so a failed query
+        counts the collection (counting before every query would cost as much as the query)."""
         self._check_model()
-        if k <= 0 or self.count() == 0:
+        if k <= 0:
             return []
-        result = self._collection.query(
-            query_embeddings=[self.embeddings.embed_query(text)],  # type: ignore[arg-type]
-            n_results=k,
-            where=filters.to_chroma_where() if filters else None,
-            include=["distances"] if known is not None else ["documents", "metadatas", "distances"],
-        )
+        try:
+            result = self._collection.query(
+                query_embeddings=[self.embeddings.embed_query(text)],  # type: ignore[arg-type]
+                n_results=k,
+                where=filters.to_chroma_where() if filters else None,
+                include=["distances"] if known is not None else ["documents", "metadatas", "distances"],
+            )
+        except Exception:
+            if self.count() == 0:
+                return []
+            raise
         ids = result["ids"][0]
         similarities = [_similarity(d) for d in (result["distances"] or [[]])[0]]
         if known is None:
