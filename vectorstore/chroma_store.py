@@ -382,6 +382,34 @@ class ChunkStore:
         if known is None:
             chunks = _stored_chunks(ids, (result["documents"] or [[]])[0], (result["metadatas"] or [[]])[0])
             return list(zip(chunks, similarities, strict=True))
+        return self._with_chunks(ids, similarities, known)
+
+    @_reachable
+    def query_among(
+        self, text: str, k: int, ids: Sequence[str], known: Mapping[str, Chunk]
+    ) -> list[tuple[Chunk, float]]:
+        """The `k` of the chunks `ids` most similar to `text`, as `query` with a filter keeping
+        just them finds them, but their vectors are read by id and compared here: a read by id
+        costs the same however large the collection, where a filtered Chroma query passes over
+        all of it. For a few ids (one Action's passages), not thousands. `known` as in `query`."""
+        self._check_model()
+        if k <= 0 or not ids:
+            return []
+        records = self._collection.get(ids=list(ids), include=["embeddings"])
+        if not records["ids"]:
+            return []
+        vectors = np.asarray(records["embeddings"], dtype=np.float32)
+        query = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+        distances = 1.0 - vectors @ query  # cosine distance, as Chroma's: the vectors are unit length
+        best = np.argsort(distances, kind="stable")[:k]
+        found = [records["ids"][i] for i in best]
+        return self._with_chunks(found, [_similarity(float(distances[i])) for i in best], known)
+
+    def _with_chunks(
+        self, ids: Sequence[str], similarities: Sequence[float], known: Mapping[str, Chunk]
+    ) -> list[tuple[Chunk, float]]:
+        """Each id's chunk (from `known`, else read from the store) with its similarity; ids
+        deleted meanwhile are left out."""
         missing = self._chunks([i for i in ids if i not in known])
         found = [(known.get(i) or missing.get(i), s) for i, s in zip(ids, similarities, strict=True)]
         return [(chunk, similarity) for chunk, similarity in found if chunk is not None]
