@@ -11,6 +11,9 @@ is timed with the embedding model already loaded; queries are warm (one asked fi
 questions of benchmarks/query_latency.py asked `--rounds` times each.
 
 Run: .venv/bin/python benchmarks/scale.py --sizes 30,100,1000 --baseline --embedding use-multilingual
+With --home DIR, each size's library and Casebook's index of it are kept in DIR and reused by
+the next run (its Casebook rows then have no ingest time: the ingest found nothing to do), so
+query latency can be measured again without ingesting again.
 Without --json, rows are merged into benchmarks/results/scale.json (by system, embedding and
 size, so runs with other embeddings add rows) and scale.md and scale.png are written from them;
 with --json FILE, this run's rows go to FILE only.
@@ -27,7 +30,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,23 +64,25 @@ Row = dict[str, Any]
 # ---- one system, one size, in this process -------------------------------------------------
 
 
-def measure_casebook(library: Path, size: int, embedding: str, rounds: int) -> Row:
-    """Casebook ingests `library` into a fresh home, then answers warm searches and questions."""
+def measure_casebook(library: Path, size: int, embedding: str, rounds: int, kept: Path | None) -> Row:
+    """Casebook ingests `library` into a fresh home (or the one kept in `kept`), then answers
+    warm searches and questions."""
     from assistant.service import Casebook
 
     files = sorted(library.glob("*.txt"))
-    with tempfile.TemporaryDirectory(prefix="casebook-scale-") as home:
+    with _casebook_home(kept, size, embedding) as home:
         settings = Settings(
-            home=Path(home),
+            home=home,
             library=library,
             embedding_model=embedding,
             language_model=LanguageModelSettings(model=None),
         )
         casebook = Casebook(settings)
         casebook.library.embeddings.embed_query("warm up")  # model loading is not ingest
+        fresh = casebook.library.is_empty()
         start = time.perf_counter()
         casebook.ingest([library])
-        seconds = time.perf_counter() - start
+        seconds = time.perf_counter() - start if fresh else None
         chunks = casebook.stats().chunks
         casebook.ask(QUESTIONS[0])  # warm: lexical index, sentence vectors
         search = measure(casebook.search, rounds)
@@ -84,7 +90,7 @@ def measure_casebook(library: Path, size: int, embedding: str, rounds: int) -> R
     return _row("casebook", embedding, size, len(files), chunks, seconds, search, ask)
 
 
-def measure_baseline(library: Path, size: int, embedding: str, rounds: int) -> Row:
+def measure_baseline(library: Path, size: int, embedding: str, rounds: int, _kept: Path | None) -> Row:
     """The naive pipeline splits and indexes `library`, then runs warm similarity searches."""
     from assistant.evaluation.baseline import LangChainBaseline
     from vectorstore.embeddings import make_embeddings
@@ -101,7 +107,17 @@ def measure_baseline(library: Path, size: int, embedding: str, rounds: int) -> R
     return _row("baseline", embedding, size, len(files), chunks, seconds, search, None)
 
 
-MEASURE: dict[str, Callable[[Path, int, str, int], Row]] = {
+@contextmanager
+def _casebook_home(kept: Path | None, size: int, embedding: str) -> Iterator[Path]:
+    """Casebook's home for one size and embedding: kept in `kept` (reused across runs) or temporary."""
+    if kept is not None:
+        yield kept / f"{size}x" / f"casebook-{embedding}"
+        return
+    with tempfile.TemporaryDirectory(prefix="casebook-scale-") as home:
+        yield Path(home)
+
+
+MEASURE: dict[str, Callable[[Path, int, str, int, Path | None], Row]] = {
     "casebook": measure_casebook,
     "baseline": measure_baseline,
 }
@@ -113,7 +129,7 @@ def _row(
     size: int,
     files: int,
     chunks: int,
-    seconds: float,
+    seconds: float | None,
     search: list[float],
     ask: list[float] | None,
 ) -> Row:
@@ -123,7 +139,7 @@ def _row(
         "size": size,
         "files": files,
         "chunks": chunks,
-        "ingest_s": round(seconds, 2),
+        "ingest_s": round(seconds, 2) if seconds is not None else None,
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "search_p50_ms": round(percentile(search, 0.5), 1),
         "search_p95_ms": round(percentile(search, 0.95), 1),
@@ -135,9 +151,12 @@ def _row(
 # ---- the run: one process per size and system ----------------------------------------------
 
 
-def run_in_subprocess(system: str, library: Path, size: int, embedding: str, rounds: int) -> Row:
+def run_in_subprocess(
+    system: str, library: Path, size: int, embedding: str, rounds: int, kept: Path | None
+) -> Row:
     command = [sys.executable, __file__, "--one", system, "--library", str(library)]
     command += ["--sizes", str(size), "--embedding", embedding, "--rounds", str(rounds)]
+    command += ["--home", str(kept)] if kept is not None else []
     done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -148,20 +167,19 @@ def run(
     systems: list[str],
     rounds: int,
     keep: Callable[[list[Row], dict[str, dict[str, Any]]], object],
+    kept: Path | None = None,
 ) -> None:
     """Every (embedding, size, system) measured in its own process; after each, `keep` gets the rows
-    so far and the load beside each (a failure later loses nothing measured)."""
-    bundled = len(list(BUNDLED_LIBRARY.glob("*.txt")))
+    so far and the load beside each (a failure later loses nothing measured). With `kept`, the
+    libraries and Casebook's indexes are kept there and reused."""
     rows: list[Row] = []
     loads: dict[str, dict[str, Any]] = {}
     for embedding in embeddings:
         for size in sizes:
-            with tempfile.TemporaryDirectory(prefix="casebook-scale-library-") as tmp:
-                library = Path(tmp) / "library"
-                generate(library, size * bundled)
+            with _library(kept, size) as library:
                 for system in systems:
                     before = os.getloadavg()[0]
-                    row = run_in_subprocess(system, library, size, embedding, rounds)
+                    row = run_in_subprocess(system, library, size, embedding, rounds, kept)
                     loads[_key(row)] = {
                         "date": datetime.date.today().isoformat(),
                         "load_1min": [round(before, 2), round(os.getloadavg()[0], 2)],
@@ -171,6 +189,22 @@ def run(
                     rows.append(row)
                     print(json.dumps(row), file=sys.stderr, flush=True)
                     keep(rows, loads)
+
+
+@contextmanager
+def _library(kept: Path | None, size: int) -> Iterator[Path]:
+    """The generated library of `size`: in `kept` (made once, reused) or in a temporary folder."""
+    files = size * len(list(BUNDLED_LIBRARY.glob("*.txt")))
+    if kept is not None:
+        library = kept / f"{size}x" / "library"
+        if len(list(library.glob("*.txt"))) != files:
+            generate(library, files)
+        yield library
+        return
+    with tempfile.TemporaryDirectory(prefix="casebook-scale-library-") as tmp:
+        library = Path(tmp) / "library"
+        generate(library, files)
+        yield library
 
 
 def _key(row: Row) -> str:
@@ -330,22 +364,33 @@ def main() -> None:
     parser.add_argument("--baseline", action="store_true", help="also measure the naive LangChain pipeline")
     parser.add_argument("--rounds", type=int, default=10, help="passes over the questions (default 10)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write this run's rows to FILE only")
+    parser.add_argument(
+        "--home",
+        type=Path,
+        metavar="DIR",
+        help="keep each size's library and Casebook's index in DIR and reuse them in later runs",
+    )
     parser.add_argument("--one", choices=SYSTEMS, help=argparse.SUPPRESS)  # internal: one measurement here
     parser.add_argument("--library", type=Path, help=argparse.SUPPRESS)  # internal: with --one
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.one:
-        print(json.dumps(MEASURE[args.one](args.library, sizes[0], args.embedding, args.rounds)))
+        print(json.dumps(MEASURE[args.one](args.library, sizes[0], args.embedding, args.rounds, args.home)))
         return
     embeddings = [e.strip() for e in args.embedding.split(",") if e.strip()]
     systems = list(SYSTEMS) if args.baseline else ["casebook"]
     if args.json:
         out: Path = args.json
-        run(sizes, embeddings, systems, args.rounds, lambda rows, _: _write_rows(out, rows))
+        run(sizes, embeddings, systems, args.rounds, lambda rows, _: _write_rows(out, rows), args.home)
         return
     tables: list[str] = []
     run(
-        sizes, embeddings, systems, args.rounds, lambda rows, loads: tables.append(write_results(rows, loads))
+        sizes,
+        embeddings,
+        systems,
+        args.rounds,
+        lambda rows, loads: tables.append(write_results(rows, loads)),
+        args.home,
     )
     print(tables[-1])
 

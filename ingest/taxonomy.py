@@ -58,11 +58,12 @@ class AcronymEntry:
     def all_acronyms(self) -> set[str]:
         return {a for forms in self.acronyms.values() for a in forms}
 
-    def used_in(self, text: str) -> bool:
+    def used_in(self, text: str, folded: str | None = None) -> bool:
         """Whether `text` uses the entry: one of its acronyms (as written) or full forms (folded),
-        in any language."""
-        folded = fold(text)
-        return any(_contains_acronym(text, acronym) for acronym in self.all_acronyms()) or any(
+        in any language. `folded` is `fold(text)`, when the caller has it already."""
+        folded = fold(text) if folded is None else folded
+        pattern = self._acronym_pattern
+        return (pattern is not None and pattern.search(text) is not None) or any(
             expansion in folded for expansion in self._folded_expansions
         )
 
@@ -71,6 +72,15 @@ class AcronymEntry:
         """The folded words of all its forms, in every language."""
         forms = [*self.all_acronyms(), *self.expansions.values()]
         return frozenset(word for form in forms for word in words(form))
+
+    @cached_property
+    def _acronym_pattern(self) -> re.Pattern[str] | None:
+        """Any of the acronyms as a word of its own, compiled once. Case-sensitive on purpose:
+        "IT" the acronym, not "it" the pronoun."""
+        forms = sorted(self.all_acronyms(), key=lambda a: (-len(a), a))
+        if not forms:
+            return None
+        return re.compile(rf"(?<![\w&])(?:{'|'.join(map(re.escape, forms))})(?![\w&])")
 
     @cached_property
     def _folded_expansions(self) -> tuple[str, ...]:
@@ -191,7 +201,8 @@ class Taxonomy:
 
     def entries_used(self, text: str) -> tuple[AcronymEntry, ...]:
         """The glossary entries `text` uses (an acronym or a full form, in any language)."""
-        return tuple(entry for entry in self.acronyms if entry.used_in(text))
+        folded = fold(text)
+        return tuple(entry for entry in self.acronyms if entry.used_in(text, folded))
 
     def expand_acronyms(self, text: str, lang: str) -> list[str]:
         """For each glossary entry that `text` uses (an acronym or a full form, in any language),
@@ -202,11 +213,6 @@ class Taxonomy:
                 if term and term not in terms:
                     terms.append(term)
         return terms
-
-
-def _contains_acronym(text: str, acronym: str) -> bool:
-    # Case-sensitive on purpose: "IT" the acronym, not "it" the pronoun.
-    return re.search(rf"(?<![\w&]){re.escape(acronym)}(?![\w&])", text) is not None
 
 
 def _criterion(raw: dict) -> Criterion:

@@ -25,6 +25,7 @@ from urllib.parse import urlparse
 
 import chromadb
 import httpx
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings
@@ -305,8 +306,9 @@ class ChunkStore:
         logger.info("Stored %d chunks in %s", len(chunks), self.collection_name)
 
     @_reachable
-    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[tuple[str, list[float]]]]:
-        """The sentences of each chunk, in order, with their vectors."""
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[tuple[str, np.ndarray]]]:
+        """The sentences of each chunk, in order, with their vectors (as Chroma returns them:
+        numpy rows, not copied into lists)."""
         if not chunk_ids:
             return {}
         records = self._sentences.get(
@@ -317,9 +319,9 @@ class ChunkStore:
             zip(records["documents"] or [], records["metadatas"] or [], vectors, strict=True),
             key=lambda row: (str(row[1][CHUNK_KEY]), int(str(row[1][ORDER_KEY]))),
         )
-        found: dict[str, list[tuple[str, list[float]]]] = {}
+        found: dict[str, list[tuple[str, np.ndarray]]] = {}
         for text, metadata, vector in rows:
-            found.setdefault(str(metadata[CHUNK_KEY]), []).append((text, list(vector)))
+            found.setdefault(str(metadata[CHUNK_KEY]), []).append((text, np.asarray(vector)))
         return found
 
     @_reachable
@@ -357,23 +359,57 @@ class ChunkStore:
 
         `known` holds chunks already in memory by id (the lexical index's): Chroma then returns
         only ids and distances, and only the chunks `known` lacks are read from it (reading
-        texts and metadata is most of a query's time). An empty collection returns nothing
-        without a query: a Chroma server asked to query a collection whose first passages are
-        being written can fail ("Error creating hnsw segment reader: Nothing found on disk")."""
+        texts and metadata is most of a query's time). An empty collection returns nothing: a
+        Chroma server asked to query a collection whose first passages are being written can
+        fail ("Error creating hnsw segment reader: Nothing found on disk"), so a failed query
+        counts the collection (counting before every query would cost as much as the query)."""
         self._check_model()
-        if k <= 0 or self.count() == 0:
+        if k <= 0:
             return []
-        result = self._collection.query(
-            query_embeddings=[self.embeddings.embed_query(text)],  # type: ignore[arg-type]
-            n_results=k,
-            where=filters.to_chroma_where() if filters else None,
-            include=["distances"] if known is not None else ["documents", "metadatas", "distances"],
-        )
+        try:
+            result = self._collection.query(
+                query_embeddings=[self.embeddings.embed_query(text)],  # type: ignore[arg-type]
+                n_results=k,
+                where=filters.to_chroma_where() if filters else None,
+                include=["distances"] if known is not None else ["documents", "metadatas", "distances"],
+            )
+        except Exception:
+            if self.count() == 0:
+                return []
+            raise
         ids = result["ids"][0]
         similarities = [_similarity(d) for d in (result["distances"] or [[]])[0]]
         if known is None:
             chunks = _stored_chunks(ids, (result["documents"] or [[]])[0], (result["metadatas"] or [[]])[0])
             return list(zip(chunks, similarities, strict=True))
+        return self._with_chunks(ids, similarities, known)
+
+    @_reachable
+    def query_among(
+        self, text: str, k: int, ids: Sequence[str], known: Mapping[str, Chunk]
+    ) -> list[tuple[Chunk, float]]:
+        """The `k` of the chunks `ids` most similar to `text`, as `query` with a filter keeping
+        just them finds them, but their vectors are read by id and compared here: a read by id
+        costs the same however large the collection, where a filtered Chroma query passes over
+        all of it. For a few ids (one Action's passages), not thousands. `known` as in `query`."""
+        self._check_model()
+        if k <= 0 or not ids:
+            return []
+        records = self._collection.get(ids=list(ids), include=["embeddings"])
+        if not records["ids"]:
+            return []
+        vectors = np.asarray(records["embeddings"], dtype=np.float32)
+        query = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+        distances = 1.0 - vectors @ query  # cosine distance, as Chroma's: the vectors are unit length
+        best = np.argsort(distances, kind="stable")[:k]
+        found = [records["ids"][i] for i in best]
+        return self._with_chunks(found, [_similarity(float(distances[i])) for i in best], known)
+
+    def _with_chunks(
+        self, ids: Sequence[str], similarities: Sequence[float], known: Mapping[str, Chunk]
+    ) -> list[tuple[Chunk, float]]:
+        """Each id's chunk (from `known`, else read from the store) with its similarity; ids
+        deleted meanwhile are left out."""
         missing = self._chunks([i for i in ids if i not in known])
         found = [(known.get(i) or missing.get(i), s) for i, s in zip(ids, similarities, strict=True)]
         return [(chunk, similarity) for chunk, similarity in found if chunk is not None]

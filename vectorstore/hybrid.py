@@ -9,13 +9,20 @@ retriever and tracing stack).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import numpy as np
 
 from ingest.models import Chunk
 from vectorstore.chroma_store import ChunkStore
 from vectorstore.filters import SearchFilters
 from vectorstore.lexical import LexicalIndex
+
+READ_BY_ID = 96  # a filter keeping at most this many chunks: their vectors are read and compared here
+OVERFETCH = 2  # an unfiltered dense query asks for this many times the share of chunks a filter drops
+MAX_UNFILTERED = 1000  # more than this, and the filter goes to Chroma after all
 
 
 @dataclass
@@ -43,7 +50,9 @@ class HybridSearcher:
 
     `expand_query` rewrites the lexical query only (e.g. spelling out acronyms); the dense side
     gets the question as asked. Both hold the same chunks, so the dense side takes only ids and
-    distances from Chroma and the chunks themselves from the lexical index.
+    distances from Chroma and the chunks themselves from the lexical index, and a filtered
+    search finds which chunks the filter keeps in the lexical index's columns rather than ask
+    Chroma to filter (a filtered Chroma query passes over the whole collection: see `_dense`).
     """
 
     store: ChunkStore
@@ -57,9 +66,31 @@ class HybridSearcher:
         """The `k` best chunks for `query`, best first; `language` is the query's ("fr", "en"…)."""
         candidates = max(k * 4, 20)
         lexical_query = self.expand_query(query) if self.expand_query else query
-        dense = self.store.query(query, candidates, filters, known=self.lexical.by_id)
+        dense = self._dense(query, candidates, filters)
         lexical = self.lexical.search(lexical_query, candidates, filters, language)
         return self._fuse(dense, lexical, language)[:k]
+
+    def _dense(self, query: str, k: int, filters: SearchFilters | None) -> list[tuple[Chunk, float]]:
+        """The `k` chunks `filters` keeps that are most similar to `query`, without a filtered
+        Chroma query where a cheaper one finds the same: a filter that keeps a few chunks has
+        their vectors compared here (`ChunkStore.query_among`); one that keeps many has an
+        unfiltered query ask for enough more chunks that `k` of them pass. Its cost depends on
+        the share of chunks the filter keeps, not on the size of the collection."""
+        known = self.lexical.by_id
+        if filters is None or filters.is_empty():
+            return self.store.query(query, k, known=known)
+        kept = self.lexical.kept(filters)
+        count = int(np.count_nonzero(kept))
+        if count <= READ_BY_ID:
+            ids = [self.lexical.chunks[row].id for row in np.flatnonzero(kept)]
+            return self.store.query_among(query, k, ids, known)
+        wanted = math.ceil(k * len(kept) / count * OVERFETCH)
+        if wanted <= MAX_UNFILTERED:
+            found = self.store.query(query, wanted, known=known)
+            passing = [(chunk, s) for chunk, s in found if self.lexical.is_kept(kept, chunk.id)]
+            if len(passing) >= k or len(found) < wanted:  # k passed, or the collection is all read
+                return passing[:k]
+        return self.store.query(query, k, filters, known=known)
 
     def _fuse(
         self,

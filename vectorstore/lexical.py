@@ -33,6 +33,7 @@ class LexicalIndex:
     def __init__(self, chunks: Sequence[Chunk], bm25: bm25s.BM25, analyzer: TermAnalyzer) -> None:
         self.chunks = list(chunks)
         self.by_id = {chunk.id: chunk for chunk in self.chunks}
+        self._rows = {chunk.id: row for row, chunk in enumerate(self.chunks)}
         self._columns = FilterColumns(self.chunks)
         self._bm25 = bm25
         self._analyzer = analyzer
@@ -81,6 +82,15 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self.chunks)
 
+    def kept(self, filters: SearchFilters) -> np.ndarray:
+        """Whether `filters` keeps each chunk, in the order of `chunks` (`SearchFilters.mask`)."""
+        return filters.mask(self._columns)
+
+    def is_kept(self, kept: np.ndarray, chunk_id: str) -> bool:
+        """Whether the chunk `chunk_id` is one of this index's and `kept` (from `kept`) keeps it."""
+        row = self._rows.get(chunk_id)
+        return row is not None and bool(kept[row])
+
     def search(
         self, query: str, k: int, filters: SearchFilters | None = None, language: str | None = None
     ) -> list[tuple[Chunk, float]]:
@@ -94,7 +104,7 @@ class LexicalIndex:
         scores = self._bm25.get_scores(tokens)
         found = scores > 0
         if filters is not None and not filters.is_empty():
-            found &= filters.mask(self._columns)
+            found &= self.kept(filters)
         return [(self.chunks[i], float(scores[i])) for i in _best(scores, np.flatnonzero(found), k)]
 
 

@@ -89,7 +89,7 @@ class ScoredSentence:
     similarity: float
 
 
-SentenceSource = Callable[[Sequence[str]], dict[str, list[tuple[str, list[float]]]]]
+SentenceSource = Callable[[Sequence[str]], dict[str, list[tuple[str, np.ndarray]]]]
 
 
 class ExtractiveAnswerer:

@@ -8,12 +8,10 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from assistant.answering.questions import TOKEN, Question, cognates
+from assistant.answering.questions import COGNATE_PREFIX, TOKEN, Question, cognates
 from ingest.countries import countries_in, country_code
 from ingest.models import ABOUT_SECTION, Chunk
 from ingest.text import fold
-
-PREFIX = 4  # cognates share at least this many letters (questions.cognates)
 
 
 @dataclass
@@ -28,7 +26,7 @@ class ActionText:
     def mentions(self, name: str) -> bool:
         """Every word of the name, or a cognate of it, is in the text."""
         return all(
-            any(cognates(word, token) for token in self.by_prefix.get(word[:PREFIX], ()))
+            any(cognates(word, token) for token in self.by_prefix.get(word[:COGNATE_PREFIX], ()))
             for word in name.split()
         )
 
@@ -55,7 +53,7 @@ class LibraryText:
                 countries=frozenset(countries_in(folded).values()),
             )
             for token in set(TOKEN.findall(folded)):
-                action.by_prefix[token[:PREFIX]].add(token)
+                action.by_prefix[token[:COGNATE_PREFIX]].add(token)
             self.actions[action_id] = action
         self.countries = frozenset(code for a in self.actions.values() for code in a.countries)
 

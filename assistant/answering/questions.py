@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 from babel.dates import get_month_names
 
@@ -39,6 +41,7 @@ YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 NUMBER = re.compile(r"\d")
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # words as written, case kept
 TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # on folded text; elisions (l'unhcr) split
+COGNATE_PREFIX = 4  # cognates share at least this many letters (`cognates`)
 
 
 @dataclass(frozen=True)
@@ -223,10 +226,20 @@ def term_overlap(question: Question, text: str) -> float:
     terms = {t for t in question.terms if t not in covered}
     if not terms and not question.glossary:
         return 0.0
-    tokens = set(content_tokens(text))
-    found = sum(1 for t in terms if any(cognates(t, w) for w in tokens))
+    tokens = _tokens_by_prefix(text)
+    found = sum(1 for t in terms if any(cognates(t, w) for w in tokens.get(t[:COGNATE_PREFIX], ())))
     found += sum(1 for entry in question.glossary if entry.used_in(text))
     return found / (len(terms) + len(question.glossary))
+
+
+@lru_cache(maxsize=8192)  # the sentences of the passages found recur from question to question
+def _tokens_by_prefix(text: str) -> Mapping[str, frozenset[str]]:
+    """The content words of `text` by their first `COGNATE_PREFIX` letters: a word's cognates
+    share its prefix, so a term is compared only with the words under its own."""
+    grouped: dict[str, set[str]] = {}
+    for token in content_tokens(text):
+        grouped.setdefault(token[:COGNATE_PREFIX], set()).add(token)
+    return MappingProxyType({prefix: frozenset(tokens) for prefix, tokens in grouped.items()})
 
 
 def cognates(a: str, b: str) -> bool:

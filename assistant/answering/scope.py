@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+import numpy as np
+
 from assistant.answering.questions import TOKEN, YEAR
 from assistant.library.records import ActionRecord
 from ingest.countries import cities_in, countries_in, country_code, country_names, name_index
@@ -72,6 +74,8 @@ def _named_actions(
             named_codes.setdefault(place_code, []).append(name)
     # A word that is itself a country's name is no misspelling of another (Gambia is no Zambia).
     misspellable = [t for t in tokens if len(t) >= MIN_TYPO_LENGTH and t not in name_index()]
+    spelling = _spelling_index(frozenset(a.country for a in actions))
+    misspelt = {token: spelling.misspelt(token) for token in misspellable}
     # A token starts with a stem of five letters or more, or is a stem: it holds one of these.
     prefixes = frozenset(tokens) | {t[:n] for t in tokens for n in range(5, len(t) + 1)}
     by_country: dict[str, tuple[str, ...]] = {}
@@ -80,7 +84,7 @@ def _named_actions(
         said = by_country.get(action.country)
         if said is None:
             said = by_country[action.country] = _words_naming(
-                action.country, tokens, prefixes, misspellable, named_codes
+                action.country, tokens, prefixes, misspelt, named_codes
             )
         if said:
             found[action.id] = said
@@ -91,17 +95,18 @@ def _words_naming(
     country: str,
     tokens: list[str],
     prefixes: frozenset[str],
-    misspellable: list[str],
+    misspelt: dict[str, frozenset[str]],
     named_codes: dict[str, list[str]],
 ) -> tuple[str, ...]:
-    """The question's words that name `country` (see `_named_actions`), in order, each once."""
+    """The question's words that name `country` (see `_named_actions`), in order, each once;
+    `misspelt` holds each word that may be misspelt with the countries it is a near spelling of."""
     code, stems = _country_words(country)
     said = list(named_codes.get(code, [])) if code else []
     if stems & prefixes:
         said += [
             t for t in tokens if any(t == stem or (len(stem) >= 5 and t.startswith(stem)) for stem in stems)
         ]
-    said += [t for t in misspellable if _misspells(t, country)]
+    said += [t for t, near in misspelt.items() if country in near]
     return tuple(dict.fromkeys(said))
 
 
@@ -120,10 +125,53 @@ def _stem(name: str) -> str:
     return name[: max(5, min(len(name) - 2, 6))]
 
 
-@lru_cache(maxsize=65536)  # the pairs recur: questions repeat their words, the library its countries
-def _misspells(token: str, country: str) -> bool:
-    """Whether `token` is a near spelling of one of the words that name `country` alone."""
-    return any(_near(token, word) for word in _stem_words(country))
+@dataclass(frozen=True)
+class _SpellingIndex:
+    """The words that name each of a library's countries alone (`_stem_words`), with their
+    letter counts: a question's word is compared letter by letter (`_near`) only with the words
+    whose length and letters could make it a near spelling, found for all of them at once."""
+
+    words: tuple[str, ...]
+    countries: tuple[frozenset[str], ...]  # the countries each word names
+    lengths: np.ndarray
+    letters: np.ndarray  # (word, letter) counts
+    alphabet: dict[str, int]
+
+    def misspelt(self, token: str) -> frozenset[str]:
+        """The countries `token` is a near spelling of (one of their words is `_near` it)."""
+        counts = np.zeros(len(self.alphabet), dtype=np.int64)
+        for letter in token:
+            if letter in self.alphabet:
+                counts[self.alphabet[letter]] += 1
+        # SequenceMatcher.quick_ratio (letters shared, in any order) bounds the ratio `_near`
+        # asks for from above: the words it rules out need no letter-by-letter comparison
+        shared = np.minimum(self.letters, counts).sum(axis=1)
+        possible = (np.abs(self.lengths - len(token)) <= 1) & (
+            2.0 * shared >= 0.8 * (self.lengths + len(token)) - 1e-9
+        )
+        near = [i for i in np.flatnonzero(possible) if _near(token, self.words[i])]
+        return frozenset(country for i in near for country in self.countries[i])
+
+
+@lru_cache(maxsize=8)  # one library's countries, asked about question after question
+def _spelling_index(countries: frozenset[str]) -> _SpellingIndex:
+    owners: dict[str, set[str]] = {}
+    for country in sorted(countries):
+        for word in _stem_words(country):
+            owners.setdefault(word, set()).add(country)
+    words = tuple(sorted(owners))
+    alphabet = {letter: i for i, letter in enumerate(sorted({letter for word in words for letter in word}))}
+    letters = np.zeros((len(words), len(alphabet)), dtype=np.int64)
+    for row, word in enumerate(words):
+        for letter in word:
+            letters[row, alphabet[letter]] += 1
+    return _SpellingIndex(
+        words,
+        tuple(frozenset(owners[word]) for word in words),
+        np.array([len(word) for word in words], dtype=np.int64),
+        letters,
+        alphabet,
+    )
 
 
 def _near(token: str, name: str) -> bool:

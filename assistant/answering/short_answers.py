@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
@@ -109,6 +109,11 @@ def _same_noun(a: str, b: str) -> bool:
 def figures(sentence: str, source: str) -> list[tuple[Decimal, str]]:
     """Every count in the sentence (digits or a number word, years and days of dates aside),
     with the three words that follow it, in order."""
+    return list(_figures(sentence, source))
+
+
+@lru_cache(maxsize=8192)  # the sentences of the passages found recur from question to question
+def _figures(sentence: str, source: str) -> tuple[tuple[Decimal, str], ...]:
     spelled = _spelled()
     found: list[tuple[int, Decimal, str]] = []
     for match in NUMBER.finditer(sentence):
@@ -129,7 +134,7 @@ def figures(sentence: str, source: str) -> list[tuple[Decimal, str]]:
         if (word := fold(match.group(0))) in spelled:
             following = " ".join(sentence[match.end() : match.end() + 40].split()[:3])
             found.append((match.start(), Decimal(spelled[word]), following))
-    return [(value, following) for _, value, following in sorted(found, key=lambda f: f[0])]
+    return tuple((value, following) for _, value, following in sorted(found, key=lambda f: f[0]))
 
 
 def _duration(sentence: str, language: str) -> str | None:

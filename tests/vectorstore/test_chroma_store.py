@@ -180,3 +180,16 @@ def test_every_chunk_is_read_back_once_over_several_pages(
     monkeypatch.setattr(chroma_store, "READ_PAGE", 7)
     read = use_store.all_chunks()
     assert len(read) == len(corpus_chunks) > 7 and set(read) == set(corpus_chunks)
+
+
+def test_query_among_ranks_the_given_chunks_as_a_query_filtered_to_them(use_store: ChunkStore) -> None:
+    ids = tuple(c.id for c in use_store.all_chunks() if c.country == "Jordan")[:30]
+    among = use_store.query_among("visite d'étude en Belgique", 10, ids, known={})
+    chroma = use_store._collection.query(
+        query_embeddings=[use_store.embeddings.embed_query("visite d'étude en Belgique")],
+        n_results=10,
+        ids=list(ids),
+        include=["distances"],
+    )
+    assert [c.id for c, _ in among] == chroma["ids"][0]
+    assert [s for _, s in among] == pytest.approx([1 - d for d in chroma["distances"][0]], abs=1e-5)

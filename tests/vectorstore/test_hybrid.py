@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ingest.models import Chunk
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import HybridSearcher
@@ -76,3 +78,37 @@ def test_retriever_honours_its_filters(e5_searcher: HybridSearcher) -> None:
     retriever = CasebookRetriever(searcher=e5_searcher, k=4, filters=filters)
     documents = retriever.invoke("formación de formadores")
     assert documents and all(d.metadata["language"] == "es" for d in documents)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(sources=("mieux_jordanie_2016-2019_fr.txt",), sections=("lessons",)),  # read by id
+        SearchFilters(language="en"),  # many chunks: an unfiltered query asks for more
+        SearchFilters(countries=("Lebanon",), sections=("lessons",)),
+    ],
+)
+def test_a_filtered_dense_search_finds_what_chroma_filtering_finds(
+    e5_searcher: HybridSearcher, filters: SearchFilters
+) -> None:
+    query = "victimes de la traite"
+    ours = e5_searcher._dense(query, 20, filters)
+    chromas = e5_searcher.store.query(query, 20, filters, known=e5_searcher.lexical.by_id)
+    assert ours and [c.id for c, _ in ours] == [c.id for c, _ in chromas]
+    assert [s for _, s in ours] == pytest.approx([s for _, s in chromas], abs=1e-5)
+
+
+def test_a_filter_keeping_few_chunks_reads_their_vectors_instead_of_filtering_in_chroma(
+    e5_searcher: HybridSearcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queried: list[str] = []
+    query = e5_searcher.store.query
+
+    def recorded(text: str, *args: object, **kwargs: object) -> object:
+        queried.append(text)
+        return query(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(e5_searcher.store, "query", recorded)
+    one_action = SearchFilters(sources=("mieux_jordanie_2016-2019_fr.txt",), sections=("lessons",))
+    assert e5_searcher.search("volonté politique", k=3, filters=one_action)
+    assert queried == []  # no Chroma query: the few vectors were read by id
