@@ -15,7 +15,8 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+import py3langid
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from ingest.cache import cache_path, cached
 
@@ -26,7 +27,8 @@ MIN_LETTERS = 3  # fewer letters than this tell no language
 @cache
 def _identifier(languages: tuple[str, ...]) -> LanguageIdentifier:
     # A private identifier: py3langid's module-level one is global state shared with others.
-    sources = [MODEL_DIR / MODEL_FILE, Path(__file__)]
+    # py3langid's version stands for its model (hashing the 4.5 MB file would cost each run 15 ms)
+    sources: list[Path | str] = [f"py3langid {py3langid.__version__}", Path(__file__)]
     unpacked = cache(lambda: _unpacked_identifier(languages))  # unpacked once at most, for both files
     automaton = cached(
         cache_path("langid-automaton", ".npy", sources),
