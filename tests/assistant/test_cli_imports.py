@@ -1,6 +1,7 @@
 """A one-shot `casebook ask` imports only what answering needs: no web, plotting, torch,
-language-model, evaluation or LangChain vector-store and tracing stacks, nor bm25s and scipy
-(needed to build the lexical index, not to search a saved one); each costs start-up time."""
+language-model, evaluation, quiz-building or LangChain vector-store and tracing stacks, nor bm25s
+and scipy (needed to build the lexical index, not to search a saved one), nor the file readers
+and chunker (needed to ingest); each costs start-up time."""
 
 from __future__ import annotations
 
@@ -26,8 +27,11 @@ NOT_NEEDED_TO_ASK = (
     "bm25s",
     "scipy",
     "assistant.evaluation",
+    "assistant.quiz.builder",
     "assistant.answering.generative",
     "assistant.answering.llm",
+    "ingest.loader",
+    "ingest.chunker",
     "assistant.web",
 )
 ASK_THEN_LIST_MODULES = f"""
