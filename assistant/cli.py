@@ -182,7 +182,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     level = logging.INFO if args.verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(message)s")
-    logging.getLogger("bm25s").setLevel(level)  # bm25s sets its own logger to DEBUG
     try:
         with translated():
             return _run(args, parser)

@@ -6,9 +6,11 @@ as the `casebook` console script starts it. Both read the same index (the bundle
 by the CLI on first use in a temporary CASEBOOK_HOME unless --home is given). Casebook's cache
 folder (ingest/cache.py) is a temporary one, empty at first as after an install: the first run
 of each command fills or warms what it needs and is reported apart; then the runs alternate and
-their medians and fastest runs are compared. With --before DIR, the CLI of another source tree
-(e.g. an older commit's, from `git archive`) is timed in the same rounds and its output compared
-with this tree's.
+their medians and fastest runs are compared. Python's bytecode of each tree is written on its
+first run and reused after, as an installed `casebook`'s is (pip compiles it at install), even
+where PYTHONDONTWRITEBYTECODE is set: else every run would compile each project module again.
+With --before DIR, the CLI of another source tree (e.g. an older commit's, from `git archive`)
+is timed in the same rounds and its output compared with this tree's.
 
 Run: .venv/bin/python benchmarks/cli_startup.py [--repeat N] [--home DIR] [--before DIR]
 Writes benchmarks/results/cli_startup.md and prints it.
@@ -110,6 +112,7 @@ def run(home: Path, cache: Path, repeat: int, before: Path | None, question: str
 
     # Casebook's cache folder starts empty here, as after an install: the first run fills it.
     env = {**os.environ, "CASEBOOK_HOME": str(home.resolve()), "XDG_CACHE_HOME": str(cache)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode reused, as installed (see the docstring)
     settings = Settings(home=home)
     trees = {"casebook ask (this tree)": ROOT} | (
         {"casebook ask (--before)": before.resolve()} if before else {}
@@ -138,6 +141,7 @@ def run(home: Path, cache: Path, repeat: int, before: Path | None, question: str
         f'`casebook ask "{question}"` on the indexed bundled library (embeddings {settings.embedding_model}), '
         "against the bare minimum (open the store, load the model, embed the question, one query) in a "
         f"fresh process, {repeat} alternating rounds after a first run of each (`benchmarks/cli_startup.py`). "
+        "Bytecode written on the first run and reused, as an installed casebook's. "
         "Wall time from process start to exit; the fastest run is the one least disturbed by other work on "
         "a shared machine. CPU time: user + system, all threads. Load average (1, 5, 15 min) before "
         f"{_load(load_before)}, after {_load(os.getloadavg())}; {os.cpu_count()} cores."

@@ -2,8 +2,10 @@
 
 `LANGUAGES` is the one list of the languages Casebook reads and answers in: case studies are
 detected among the taxonomy's languages, questions among these. py3langid ships its model
-compressed (about half a second to unpack); the model cut down to the languages asked for is kept
-unpacked in the cache folder (`ingest.cache`), so a one-shot command reads it at once."""
+compressed (about half a second to unpack); it is kept unpacked in the cache folder
+(`ingest.cache`), so a one-shot command reads it at once: the tables cut down to the languages
+asked for, and the tokenizer's automaton (40 MB, the same for any languages), which is mapped
+into memory rather than read, since classifying a question visits only a few of its pages."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+import py3langid
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from ingest.cache import cache_path, cached
 
@@ -24,8 +27,17 @@ MIN_LETTERS = 3  # fewer letters than this tell no language
 @cache
 def _identifier(languages: tuple[str, ...]) -> LanguageIdentifier:
     # A private identifier: py3langid's module-level one is global state shared with others.
-    path = cache_path(f"langid-{'-'.join(languages)}", ".npz", [MODEL_DIR / MODEL_FILE, Path(__file__)])
-    return cached(path, _read_identifier, lambda: _unpacked_identifier(languages), _write_identifier)
+    # py3langid's version stands for its model (hashing the 4.5 MB file would cost each run 15 ms)
+    sources: list[Path | str] = [f"py3langid {py3langid.__version__}", Path(__file__)]
+    unpacked = cache(lambda: _unpacked_identifier(languages))  # unpacked once at most, for both files
+    automaton = cached(
+        cache_path("langid-automaton", ".npy", sources),
+        _read_automaton,
+        lambda: memoryview(unpacked().tk_nextmove),
+        _write_automaton,
+    )
+    path = cache_path(f"langid-tables-{'-'.join(languages)}", ".npz", sources)
+    return cached(path, lambda path: _read_identifier(path, automaton), unpacked, _write_identifier)
 
 
 def _unpacked_identifier(languages: tuple[str, ...]) -> LanguageIdentifier:
@@ -34,27 +46,37 @@ def _unpacked_identifier(languages: tuple[str, ...]) -> LanguageIdentifier:
     return identifier
 
 
+def _read_automaton(path: Path) -> memoryview:
+    """The automaton's transitions, mapped: py3langid indexes them as it would a stdlib array."""
+    return memoryview(np.load(path, mmap_mode="r", allow_pickle=False))
+
+
+def _write_automaton(path: Path, nextmove: memoryview) -> None:
+    with path.open("wb") as file:  # a file, not a path: np.save would add ".npy" to the name
+        np.save(file, np.asarray(nextmove), allow_pickle=False)
+
+
 def _write_identifier(path: Path, identifier: LanguageIdentifier) -> None:
-    """The identifier's model as it stands (cut down to its languages), uncompressed."""
+    """The identifier's model as it stands (cut down to its languages) but the automaton's
+    transitions (kept apart), uncompressed."""
     with path.open("wb") as file:
         np.savez(
             file,
             nb_ptc=identifier.nb_ptc,
             nb_pc=identifier.nb_pc,
             nb_classes=np.array(identifier.nb_classes),
-            tk_nextmove=np.frombuffer(identifier.tk_nextmove, dtype=identifier.tk_nextmove.typecode),
             tk_row=np.frombuffer(identifier.tk_row, dtype=identifier.tk_row.typecode),
             tk_output=np.asarray(identifier.tk_output),
         )
 
 
-def _read_identifier(path: Path) -> LanguageIdentifier:
+def _read_identifier(path: Path, nextmove: memoryview) -> LanguageIdentifier:
     with np.load(path, allow_pickle=False) as model:
         return LanguageIdentifier(
             model["nb_ptc"],
             model["nb_pc"],
             model["nb_classes"].tolist(),
-            _as_array(model["tk_nextmove"]),
+            nextmove,
             model["tk_output"].tolist(),
             tk_row=_as_array(model["tk_row"]),
         )

@@ -138,7 +138,7 @@ def test_the_graph_sees_the_imports_it_checks() -> None:
     """The checks above would pass on an empty graph: make sure the parser finds real edges."""
     assert "assistant.service" in imports_of("app")
     assert "vectorstore.chroma_store" in imports_of("assistant.library.index")
-    assert "assistant.quiz.builder" in imports_of("assistant.quiz")
+    assert "assistant.quiz.facts" in imports_of("assistant.quiz.builder")
 
 
 def test_a_ring_of_imports_is_found() -> None:

@@ -6,6 +6,9 @@ accents cannot be stemmed that way, so the analyzer remembers, for every folded 
 the corpus, the terms it produced; a query word found there reuses those terms, and only an
 unseen word is stemmed as typed. A query in an unknown language is stemmed with every
 supported stemmer and the terms are merged.
+
+Stop words are bm25s's lists when an index is built; a saved index keeps the lists it was built
+with (`TermAnalyzer.stopwords`), so loading one needs neither bm25s nor the scipy it imports.
 """
 
 from __future__ import annotations
@@ -16,31 +19,34 @@ import unicodedata
 from collections import defaultdict
 
 import snowballstemmer
-from bm25s import stopwords as bm25_stopwords
 
 from ingest.text import fold
+from vectorstore.bm25 import bm25s_stopwords
 
 STEMMER_NAMES = {"fr": "french", "en": "english", "es": "spanish"}
-_STOPWORDS: dict[str, frozenset[str]] = {
-    language: frozenset(fold(word) for word in words)
-    for language, words in (
-        ("fr", bm25_stopwords.STOPWORDS_FRENCH),
-        ("en", bm25_stopwords.STOPWORDS_EN),
-        ("es", bm25_stopwords.STOPWORDS_SPANISH),
-    )
-}
-_ANY_STOPWORD = frozenset().union(*_STOPWORDS.values())
 _WORD = re.compile(r"\w+")
 _local = threading.local()  # Snowball stemmers keep state while stemming: one set per thread
 
 
 class TermAnalyzer:
-    """Documents' and queries' terms; `known` maps each folded corpus word to the terms it gave."""
+    """Documents' and queries' terms; `known` maps each folded corpus word to the terms it gave,
+    `stopwords` each language to its folded stop words (bm25s's when not given)."""
 
-    def __init__(self, known: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self, known: dict[str, list[str]] | None = None, stopwords: dict[str, list[str]] | None = None
+    ) -> None:
         self._known: defaultdict[str, set[str]] = defaultdict(set)
         for word, terms in (known or {}).items():
             self._known[word].update(terms)
+        if stopwords is None:
+            stopwords = {language: [fold(w) for w in words] for language, words in bm25s_stopwords().items()}
+        self._stopwords = {language: frozenset(words) for language, words in stopwords.items()}
+        self._any_stopword = frozenset().union(*self._stopwords.values())
+
+    @property
+    def stopwords(self) -> dict[str, list[str]]:
+        """The language -> folded stop words table, JSON-ready (saved with the index)."""
+        return {language: sorted(words) for language, words in self._stopwords.items()}
 
     @property
     def known(self) -> dict[str, list[str]]:
@@ -50,7 +56,7 @@ class TermAnalyzer:
     def document_terms(self, text: str, language: str) -> list[str]:
         """Terms of a chunk written in `language` (an unsupported language is folded, not stemmed)."""
         terms = []
-        for word in _words(text, _STOPWORDS.get(language, frozenset())):
+        for word in _words(text, self._stopwords.get(language, frozenset())):
             term = _stem(word, language)
             self._known[fold(word)].add(term)
             terms.append(term)
@@ -58,7 +64,7 @@ class TermAnalyzer:
 
     def query_terms(self, query: str, language: str | None) -> list[str]:
         """Distinct terms of `query`; `language` None means unknown (every stemmer is tried)."""
-        stopwords = _ANY_STOPWORD if language is None else _STOPWORDS.get(language, frozenset())
+        stopwords = self._any_stopword if language is None else self._stopwords.get(language, frozenset())
         terms: list[str] = []
         for word in _words(query, stopwords):
             terms += sorted(self._known.get(fold(word), ())) or _query_stems(word, language)

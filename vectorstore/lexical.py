@@ -1,9 +1,10 @@
 """`LexicalIndex`: BM25 over chunk texts, stemmed in each chunk's language and accent-insensitive.
 
-Terms come from `TermAnalyzer` (see `analysis.py`). The index keeps its chunks, and their
-`FilterColumns`, so it filters with `SearchFilters.mask` (no pass over the chunks per query)
-and can be saved and loaded without the Chroma store; rebuild it from `ChunkStore.all_chunks()`
-whenever the store changes or the saved copy is missing.
+Terms come from `TermAnalyzer` (see `analysis.py`), weights from `BM25Weights` (`bm25.py`). The
+index keeps its chunks, and their `FilterColumns`, so it filters with `SearchFilters.mask` (no
+pass over the chunks per query) and can be saved and loaded without the Chroma store; rebuild it
+from `ChunkStore.all_chunks()` whenever the store changes or the saved copy is missing. Loading a
+saved index and searching it need neither bm25s nor scipy (only building does).
 """
 
 from __future__ import annotations
@@ -13,40 +14,38 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import bm25s
 import numpy as np
 
 from ingest.models import Chunk
 from vectorstore import metadata as md
 from vectorstore.analysis import TermAnalyzer
+from vectorstore.bm25 import BM25Weights
 from vectorstore.filters import FilterColumns, SearchFilters
 
 logger = logging.getLogger(__name__)
 
 _CHUNKS_FILE = "chunks.json"
 _TERMS_FILE = "known_terms.json"
+_STOPWORDS_FILE = "stopwords.json"
 
 
 class LexicalIndex:
     """BM25 over a fixed set of chunks; build a new one when the chunks change."""
 
-    def __init__(self, chunks: Sequence[Chunk], bm25: bm25s.BM25, analyzer: TermAnalyzer) -> None:
+    def __init__(self, chunks: Sequence[Chunk], weights: BM25Weights, analyzer: TermAnalyzer) -> None:
         self.chunks = list(chunks)
         self.by_id = {chunk.id: chunk for chunk in self.chunks}
         self._rows = {chunk.id: row for row, chunk in enumerate(self.chunks)}
         self._columns = FilterColumns(self.chunks)
-        self._bm25 = bm25
+        self._weights = weights
         self._analyzer = analyzer
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk]) -> LexicalIndex:
         analyzer = TermAnalyzer()
-        bm25 = bm25s.BM25()
-        corpus = [analyzer.document_terms(chunk.text, chunk.language) for chunk in chunks]
-        if chunks:
-            bm25.index(corpus, show_progress=False)
+        weights = BM25Weights.build([analyzer.document_terms(chunk.text, chunk.language) for chunk in chunks])
         logger.info("Built the lexical index over %d chunks", len(chunks))
-        return cls(chunks, bm25, analyzer)
+        return cls(chunks, weights, analyzer)
 
     @classmethod
     def load(cls, path: str | Path) -> LexicalIndex:
@@ -54,10 +53,11 @@ class LexicalIndex:
         folder = Path(path)
         data = json.loads((folder / _CHUNKS_FILE).read_text(encoding="utf-8"))
         chunks = [md.chunk_from_json(item) for item in data]
-        if not chunks:
-            return cls.build(chunks)
-        analyzer = TermAnalyzer(json.loads((folder / _TERMS_FILE).read_text(encoding="utf-8")))
-        return cls(chunks, bm25s.BM25.load(str(folder), show_progress=False), analyzer)
+        analyzer = TermAnalyzer(
+            json.loads((folder / _TERMS_FILE).read_text(encoding="utf-8")),
+            json.loads((folder / _STOPWORDS_FILE).read_text(encoding="utf-8")),
+        )
+        return cls(chunks, BM25Weights.load(folder), analyzer)
 
     @classmethod
     def load_or_build(cls, path: str | Path, all_chunks: Callable[[], Sequence[Chunk]]) -> LexicalIndex:
@@ -73,10 +73,10 @@ class LexicalIndex:
     def save(self, path: str | Path) -> None:
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
-        if self.chunks:
-            self._bm25.save(str(folder), show_progress=False)
+        self._weights.save(folder)
         data = [md.chunk_to_json(chunk) for chunk in self.chunks]
         (folder / _TERMS_FILE).write_text(json.dumps(self._analyzer.known), encoding="utf-8")
+        (folder / _STOPWORDS_FILE).write_text(json.dumps(self._analyzer.stopwords), encoding="utf-8")
         (folder / _CHUNKS_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     def __len__(self) -> int:
@@ -97,11 +97,7 @@ class LexicalIndex:
         """The `k` best chunks for `query` with their BM25 scores, best first; only positive scores."""
         if not self.chunks or k <= 0:
             return []
-        terms = self._analyzer.query_terms(query, language)
-        tokens = [term for term in terms if term in self._bm25.vocab_dict]
-        if not tokens:
-            return []
-        scores = self._bm25.get_scores(tokens)
+        scores = self._weights.scores(self._analyzer.query_terms(query, language))
         found = scores > 0
         if filters is not None and not filters.is_empty():
             found &= self.kept(filters)

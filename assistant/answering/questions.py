@@ -11,8 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
-from babel.dates import get_month_names
+import babel
 
+from ingest import text as text_helpers
+from ingest.cache import cached_json
 from ingest.countries import country_code
 from ingest.language import LANGUAGES, detect_language
 from ingest.taxonomy import AcronymEntry
@@ -31,12 +33,25 @@ SPELLED_NUMBERS = {
     9: "nine neuf nueve nove",
     10: "ten dix diez dez",
 }
-# Month names of Casebook's languages (CLDR, through Babel), folded -> month number.
-MONTHS = {
-    fold(name): number
-    for language in LANGUAGES
-    for number, name in get_month_names("wide", locale=language).items()
-}
+
+
+def _month_names() -> dict[str, int]:
+    from babel.dates import get_month_names  # only on a first run: see MONTHS
+
+    return {
+        fold(name): number
+        for language in LANGUAGES
+        for number, name in get_month_names("wide", locale=language).items()
+    }
+
+
+# Month names of Casebook's languages (CLDR, through Babel), folded -> month number. Kept in the
+# cache folder (`ingest.cache`): Babel takes tens of milliseconds to load them on each run.
+MONTHS: dict[str, int] = cached_json(
+    "month-names",
+    [f"babel {babel.__version__}", Path(text_helpers.__file__), " ".join(LANGUAGES)],
+    _month_names,
+)
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 NUMBER = re.compile(r"\d")
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # words as written, case kept

@@ -13,6 +13,9 @@ index and the ingest records stay in CASEBOOK_HOME: the lexical index is derived
 from the store whenever the records' generation changes, and the records are small local
 bookkeeping. A team deployment shares them through the same CASEBOOK_HOME volume (the ingest
 lock lives there too), or lets each host rebuild its lexical index from the server.
+
+Reading and chunking files (`ingest.loader`, `ingest.chunker`) is imported by `ingest` itself:
+a command that only searches the library, such as a one-shot question, does not load it.
 """
 
 from __future__ import annotations
@@ -30,10 +33,9 @@ from filelock import FileLock
 from assistant.errors import InputFileError
 from assistant.library.records import ActionRecord, IngestRecords
 from assistant.settings import Settings
-from ingest.chunker import chunk_publication
 from ingest.errors import IngestError
-from ingest.loader import SUPPORTED_SUFFIXES, load_file
 from ingest.models import Chunk
+from ingest.readers import SUPPORTED_SUFFIXES
 from ingest.taxonomy import Taxonomy, load_taxonomy
 from vectorstore.chroma_store import ChunkStore
 from vectorstore.embeddings import make_embeddings
@@ -221,6 +223,9 @@ class Library:
         return report
 
     def _ingest_file(self, path: Path, report: IngestReport) -> str:
+        from ingest.chunker import chunk_publication  # imported here: see the module's docstring
+        from ingest.loader import load_file
+
         key = str(path)
         record = self.records.get(key)
         try:

@@ -3,11 +3,20 @@
 from assistant.quiz import QuizRequest, build_quiz, export_quiz, QUIZ_FORMATS
 items = build_quiz(casebook, QuizRequest(action_ids=("some-action-id",), n=10, seed=1))
 text = export_quiz(items, "gift")  # gift | moodle-xml | md | csv | json
+
+Each name is imported from its module on first use (as `assistant.Casebook` is), so that the
+CLI reads `assistant.quiz.export.QUIZ_FORMATS` for its options without loading the builder.
 """
 
-from assistant.quiz.builder import build_quiz, generate_quiz, is_supported, scope_actions
-from assistant.quiz.export import QUIZ_FORMATS, export_quiz, gift_escape
-from assistant.quiz.models import QUIZ_KINDS, QuizCitation, QuizError, QuizItem, QuizRequest, wording
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.quiz.builder import build_quiz, generate_quiz, is_supported, scope_actions
+    from assistant.quiz.export import QUIZ_FORMATS, export_quiz, gift_escape
+    from assistant.quiz.models import QUIZ_KINDS, QuizCitation, QuizError, QuizItem, QuizRequest, wording
 
 __all__ = [
     "QUIZ_FORMATS",
@@ -24,3 +33,16 @@ __all__ = [
     "scope_actions",
     "wording",
 ]
+_MODULE_OF = {
+    **dict.fromkeys(("build_quiz", "generate_quiz", "is_supported", "scope_actions"), "builder"),
+    **dict.fromkeys(("QUIZ_FORMATS", "export_quiz", "gift_escape"), "export"),
+    **dict.fromkeys(
+        ("QUIZ_KINDS", "QuizCitation", "QuizError", "QuizItem", "QuizRequest", "wording"), "models"
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODULE_OF:
+        return getattr(import_module(f"assistant.quiz.{_MODULE_OF[name]}"), name)
+    raise AttributeError(f"module 'assistant.quiz' has no attribute {name!r}")

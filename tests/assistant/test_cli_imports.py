@@ -1,5 +1,7 @@
 """A one-shot `casebook ask` imports only what answering needs: no web, plotting, torch,
-language-model, evaluation or LangChain vector-store and tracing stacks (each costs start-up time)."""
+language-model, evaluation, quiz-building or LangChain vector-store and tracing stacks, nor bm25s
+and scipy (needed to build the lexical index, not to search a saved one), nor the file readers
+and chunker (needed to ingest); each costs start-up time."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from assistant.service import Casebook
 from tests.paths import CORPUS, ROOT
 
 NOT_NEEDED_TO_ASK = (
@@ -21,9 +24,14 @@ NOT_NEEDED_TO_ASK = (
     "langchain_chroma",
     "langchain_core.retrievers",
     "langsmith.run_trees",
+    "bm25s",
+    "scipy",
     "assistant.evaluation",
+    "assistant.quiz.builder",
     "assistant.answering.generative",
     "assistant.answering.llm",
+    "ingest.loader",
+    "ingest.chunker",
     "assistant.web",
 )
 ASK_THEN_LIST_MODULES = f"""
@@ -34,7 +42,10 @@ print(json.dumps([name for name in {NOT_NEEDED_TO_ASK!r} if name in sys.modules]
 """
 
 
-def test_ask_loads_none_of_the_stacks_other_commands_need(corpus_home: Path) -> None:
+def test_ask_loads_none_of_the_stacks_other_commands_need(
+    corpus_home: Path, corpus_casebook: Casebook
+) -> None:
+    corpus_casebook.library.lexical()  # saved, as after the library's first question
     env = {**os.environ, "CASEBOOK_HOME": str(corpus_home), "CASEBOOK_LIBRARY": str(CORPUS)}
     env.pop("CASEBOOK_LLM", None)
     done = subprocess.run(

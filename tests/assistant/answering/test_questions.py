@@ -2,7 +2,8 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.answering.questions import analyse, term_overlap
+from assistant.answering import questions
+from assistant.answering.questions import MONTHS, analyse, term_overlap
 from ingest.taxonomy import load_taxonomy
 
 
@@ -19,6 +20,11 @@ def test_question_language_is_detected():
     assert analyse("Quelle organisation gère le second refuge ?").language == "fr"
     assert analyse("Which EU country did the staff visit?").language == "en"
     assert analyse("¿Qué lección se extrajo sobre la rotación del personal?").language == "es"
+
+
+def test_month_names_read_from_the_cache_folder_are_babel_s_in_babel_s_order():
+    assert list(MONTHS.items()) == list(questions._month_names().items())  # the order makes regexes
+    assert MONTHS["fevrier"] == MONTHS["february"] == MONTHS["febrero"] == MONTHS["fevereiro"] == 2
 
 
 def test_years_in_the_question_are_kept():
