@@ -45,7 +45,7 @@ def test_backend_embeds_a_query_as_a_normalised_vector(
 
 def test_batches_give_the_same_vectors_as_one_call(e5: E5Embeddings, jordan_chunks: list[Chunk]) -> None:
     texts = [c.text for c in jordan_chunks[:5]]
-    batched = E5Embeddings(batch_size=2)
+    batched = E5Embeddings(batch_chars=2)
     np.testing.assert_allclose(batched.embed_documents(texts), e5.embed_documents(texts), atol=1e-3)
 
 
