@@ -268,39 +268,51 @@ class ChunkStore:
         self._sentences = self._open_collection(wanted, self._sentences_name)
         return True
 
+    def embed(self, chunks: Sequence[Chunk]) -> ChunkVectors:
+        """The vectors `add` writes for `chunks`, made in one `embed_documents` call (the backend
+        packs short texts many to an engine call, so chunks of several files are best embedded
+        together): each passage's, and each sentence's of the chunks of a text section
+        (`SECTION_KEYS`, the only ones the answer engine weighs). A chunk that is one sentence
+        lends it its own vector; notes, criteria lists and back covers have no sentence rows.
+        (A chunk vector made from its sentences' mean would save more, but it answers worse:
+        on the dev questions 105/112 facts cited instead of 107/112, README "Retrieval tuning".)"""
+        sentences = _sentence_rows(chunks)
+        embedded = [s for s in sentences if s.embedded]
+        vectors = self.embeddings.embed_documents([c.text for c in chunks] + [s.text for s in embedded])
+        passages = {c.id: v for c, v in zip(chunks, vectors[: len(chunks)], strict=True)}
+        of_sentence = {s.id: v for s, v in zip(embedded, vectors[len(chunks) :], strict=True)}
+        rows: dict[str, list[tuple[_SentenceRow, list[float]]]] = {}
+        for s in sentences:
+            rows.setdefault(s.chunk_id, []).append(
+                (s, of_sentence[s.id] if s.embedded else passages[s.chunk_id])
+            )
+        return ChunkVectors(passages, rows)
+
     @_reachable
-    def add(self, chunks: Sequence[Chunk], batch_size: int = 64) -> None:
+    def add(self, chunks: Sequence[Chunk], vectors: ChunkVectors | None = None, batch_size: int = 64) -> None:
         """Add or replace `chunks` by id: adding the same chunk twice keeps one copy.
 
-        The sentences of each chunk of a text section (`SECTION_KEYS`, the only ones the answer
-        engine weighs) are stored too, each with its vector; a chunk that is one sentence lends
-        it its own vector, and notes, criteria lists and back covers get none. A batch's
-        passages and sentences are embedded in one call, and the sentences are written first,
-        so a chunk that is present always has its sentences. (A chunk vector made from its
-        sentences' mean would save more, but it answered worse on the dev questions: 101/112
-        facts cited instead of 102/112, README "Retrieval tuning".)"""
+        `vectors` are those `embed` made for these chunks (or more); without them they are made
+        here. The sentences of each chunk are stored too, each with its vector, and written
+        first, so a chunk that is present always has its sentences."""
         self._check_model()
+        if vectors is None:
+            vectors = self.embed(chunks)
         for start in range(0, len(chunks), batch_size):
             batch = chunks[start : start + batch_size]
-            sentences = _sentence_rows(batch)
-            texts = [chunk.text for chunk in batch]
-            vectors = self.embeddings.embed_documents(texts + [s.text for s in sentences if s.embedded])
-            passage_vectors, sentence_vectors = vectors[: len(batch)], iter(vectors[len(batch) :])
-            by_chunk = {chunk.id: vector for chunk, vector in zip(batch, passage_vectors, strict=True)}
+            rows = [row for chunk in batch for row in vectors.sentences.get(chunk.id, [])]
             self._sentences.delete(where=_of_chunks([chunk.id for chunk in batch]))
-            if sentences:
+            if rows:
                 self._sentences.upsert(
-                    ids=[s.id for s in sentences],
-                    embeddings=[  # type: ignore[arg-type]
-                        next(sentence_vectors) if s.embedded else by_chunk[s.chunk_id] for s in sentences
-                    ],
-                    documents=[s.text for s in sentences],
-                    metadatas=[{CHUNK_KEY: s.chunk_id, ORDER_KEY: s.order} for s in sentences],
+                    ids=[s.id for s, _ in rows],
+                    embeddings=[vector for _, vector in rows],  # type: ignore[arg-type]
+                    documents=[s.text for s, _ in rows],
+                    metadatas=[{CHUNK_KEY: s.chunk_id, ORDER_KEY: s.order} for s, _ in rows],
                 )
             self._collection.upsert(
                 ids=[chunk.id for chunk in batch],
-                embeddings=passage_vectors,  # type: ignore[arg-type]
-                documents=texts,
+                embeddings=[vectors.passages[chunk.id] for chunk in batch],  # type: ignore[arg-type]
+                documents=[chunk.text for chunk in batch],
                 metadatas=[md.chunk_to_metadata(chunk) for chunk in batch],  # type: ignore[misc]
             )
         logger.info("Stored %d chunks in %s", len(chunks), self.collection_name)
@@ -462,6 +474,14 @@ class _SentenceRow:
     @property
     def id(self) -> str:
         return f"{self.chunk_id}#{self.order}"
+
+
+@dataclass(frozen=True)
+class ChunkVectors:
+    """Vectors of chunks, by chunk id: each passage's, and its stored sentences with theirs."""
+
+    passages: Mapping[str, list[float]]
+    sentences: Mapping[str, list[tuple[_SentenceRow, list[float]]]]
 
 
 def _sentence_rows(chunks: Sequence[Chunk]) -> list[_SentenceRow]:

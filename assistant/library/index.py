@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -34,10 +34,10 @@ from assistant.errors import InputFileError
 from assistant.library.records import ActionRecord, IngestRecords
 from assistant.settings import Settings
 from ingest.errors import IngestError
-from ingest.models import Chunk
+from ingest.models import Chunk, Publication
 from ingest.readers import SUPPORTED_SUFFIXES
 from ingest.taxonomy import Taxonomy, load_taxonomy
-from vectorstore.chroma_store import ChunkStore
+from vectorstore.chroma_store import ChunkStore, ChunkVectors
 from vectorstore.embeddings import make_embeddings
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import FusionWeights, HybridSearcher, ScoredChunk
@@ -47,6 +47,20 @@ log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, current file name)
 EXPANDED_QUERIES = 256  # recent queries whose glossary expansion is remembered
+EMBED_TOGETHER = 256  # passages of consecutive files embedded in one pass (about 12 case studies)
+
+
+@dataclass(frozen=True)
+class _ReadFile:
+    """A new or changed file, read and chunked, waiting to be written; `old_ids`: the chunks of
+    its previous version (None when it is new)."""
+
+    key: str
+    name: str
+    sha: str
+    chunks: list[Chunk]
+    old_ids: Sequence[str] | None
+    publication: Publication
 
 
 @dataclass(frozen=True)
@@ -104,7 +118,7 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
             )
         else:
             files.append(path)
-    return [f.resolve() for f in files], folders
+    return list(dict.fromkeys(f.resolve() for f in files)), folders
 
 
 class Library:
@@ -206,15 +220,24 @@ class Library:
     # ---- writing -------------------------------------------------------------------------
 
     def ingest(self, paths: Iterable[Path], progress: ProgressCallback | None = None) -> IngestReport:
+        """Read the files in order and write them in groups of about `EMBED_TOGETHER` passages,
+        embedded together (fewer, fuller calls of the model); each file is still written, and
+        committed, on its own."""
         files, folders = expand_paths(paths)
         report = IngestReport()
         with self._lock:
             self._repair_pending()
+            waiting: list[_ReadFile] = []
             for done, path in enumerate(files):
                 if progress:
                     progress(done, len(files), path.name)
-                status = self._ingest_file(path, report)
-                report.files[path.name] = status
+                read = self._read_file(path, report)
+                if read is not None:
+                    waiting.append(read)
+                if sum(len(r.chunks) for r in waiting) >= EMBED_TOGETHER:
+                    self._write_files(waiting, report)
+                    waiting = []
+            self._write_files(waiting, report)
             report.removed = self._remove_missing(folders)
             if progress:
                 progress(len(files), len(files), "")
@@ -222,7 +245,8 @@ class Library:
         report.chunks = self.store.count()
         return report
 
-    def _ingest_file(self, path: Path, report: IngestReport) -> str:
+    def _read_file(self, path: Path, report: IngestReport) -> _ReadFile | None:
+        """The file's chunks to write, or None when it is unchanged or cannot be read (reported)."""
         from ingest.chunker import chunk_publication  # imported here: see the module's docstring
         from ingest.loader import load_file
 
@@ -232,31 +256,41 @@ class Library:
             sha = file_sha256(path)
             if record and record.sha256 == sha:
                 report.unchanged += 1
-                return "unchanged"
+                report.files[path.name] = "unchanged"
+                return None
             publication = load_file(path, self.taxonomy, max_bytes=self.settings.retrieval.max_file_bytes)
             chunks = chunk_publication(publication, max_words=self.settings.retrieval.chunk_words)
         except (IngestError, OSError) as error:
             report.failed.append(FailedFile(path.name, _reason(error, path)))
-            return "failed"
-        self._replace(key, path.name, sha, chunks, record.chunk_ids if record else (), publication)
-        if record:
-            report.updated += 1
-            return "updated"
-        report.added += 1
-        return "added"
+            report.files[path.name] = "failed"
+            return None
+        return _ReadFile(key, path.name, sha, chunks, record.chunk_ids if record else None, publication)
 
-    def _replace(self, key, name, sha, chunks: list[Chunk], old_ids, publication) -> None:
-        new_ids = [c.id for c in chunks]
-        self.records.mark_pending(key, name, sorted(set(new_ids) | set(old_ids)))
+    def _write_files(self, files: list[_ReadFile], report: IngestReport) -> None:
+        if not files:
+            return
+        vectors = self.store.embed([chunk for file in files for chunk in file.chunks])
+        for file in files:
+            self._replace(file, vectors)
+            if file.old_ids is None:
+                report.added += 1
+                report.files[file.name] = "added"
+            else:
+                report.updated += 1
+                report.files[file.name] = "updated"
+
+    def _replace(self, file: _ReadFile, vectors: ChunkVectors) -> None:
+        new_ids = [c.id for c in file.chunks]
+        old_ids = file.old_ids or ()
+        self.records.mark_pending(file.key, file.name, sorted(set(new_ids) | set(old_ids)))
         stale = sorted(set(old_ids) - set(new_ids))
         if stale:
             self.store.delete_ids(stale)
-        self.store.add(chunks)
-        counts = {
-            case.id: sum(c.case_study_id == case.id for c in chunks) for case in publication.case_studies
-        }
-        actions = [ActionRecord.from_case_study(case, counts[case.id]) for case in publication.case_studies]
-        self.records.commit_file(key, name, sha, new_ids, actions)
+        self.store.add(file.chunks, vectors)
+        cases = file.publication.case_studies
+        counts = {case.id: sum(c.case_study_id == case.id for c in file.chunks) for case in cases}
+        actions = [ActionRecord.from_case_study(case, counts[case.id]) for case in cases]
+        self.records.commit_file(file.key, file.name, file.sha, new_ids, actions)
 
     def remove(self, path_or_action: str) -> bool:
         """Remove a file (by path) or the file holding an Action (by id) from the library."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ingest.sentences import split_sentences
+import pysbd
+import pytest
+
+from ingest.sentences import _segments, split_sentences
 
 
 def test_french_sentences_are_split_and_numbers_kept() -> None:
@@ -23,3 +26,16 @@ def test_an_ordinal_sign_after_an_abbreviation_does_not_start_a_sentence() -> No
         "Aprobación mediante el Acuerdo Ministerial n.º 0087 de 16 de marzo de 2020.",
         "Otra frase.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Dr. Smith went to St. Louis. He paid $3.50 for it.\nNew line here.  Yes. Yes.", "en"),
+        ("« Oui. » Non… peut-être.\n\n• Un point. Deux points ! Oui.", "fr"),
+        ("Sr. García llegó el 3 de ene. de 2020. Firmó el convenio. Firmó el convenio.", "es"),
+    ],
+)
+def test_sentences_are_where_pysbd_finds_them(text: str, language: str) -> None:
+    segmented = pysbd.Segmenter(language=language, clean=False).segment(text)
+    assert _segments(text, language) == segmented

@@ -45,8 +45,37 @@ def test_backend_embeds_a_query_as_a_normalised_vector(
 
 def test_batches_give_the_same_vectors_as_one_call(e5: E5Embeddings, jordan_chunks: list[Chunk]) -> None:
     texts = [c.text for c in jordan_chunks[:5]]
-    batched = E5Embeddings(batch_size=2)
+    batched = E5Embeddings(batch_chars=2)
     np.testing.assert_allclose(batched.embed_documents(texts), e5.embed_documents(texts), atol=1e-3)
+
+
+class _CallCounting(CasebookEmbeddings):
+    """A backend whose engine only records how many texts each call hands it."""
+
+    calls: list[int]
+
+    @property
+    def model_id(self) -> str:
+        return "test:counting"
+
+    @property
+    def backend(self) -> str:
+        return "counting"
+
+    def _load(self) -> object:
+        self.calls = []
+        return object()
+
+    def _encode(self, model: object, texts: list[str], is_query: bool) -> np.ndarray:
+        self.calls.append(len(texts))
+        return np.ones((len(texts), 3))
+
+
+def test_short_texts_share_an_engine_call_up_to_the_character_budget() -> None:
+    embeddings = _CallCounting(batch_chars=10)
+    vectors = embeddings.embed_documents(["aaaa", "bbbb", "cc", "d" * 25, "e"])
+    assert len(vectors) == 5
+    assert embeddings.calls == [3, 1, 1]
 
 
 def test_e5_query_and_passage_vectors_differ(e5: E5Embeddings) -> None:

@@ -44,6 +44,27 @@ def test_reingesting_unchanged_files_is_a_no_op(library: Library, folder: Path) 
     assert second.chunks == first.chunks == library.store.count()
 
 
+def test_the_files_of_one_ingest_are_embedded_together_and_each_committed(
+    library: Library, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedded: list[int] = []
+    embed = library.store.embed
+
+    def counting(chunks):  # type: ignore[no-untyped-def]
+        embedded.append(len(chunks))
+        return embed(chunks)
+
+    monkeypatch.setattr(library.store, "embed", counting)
+    report = library.ingest([folder])
+    assert embedded == [report.chunks]
+    assert [record.pending for record in library.records.files()] == [False, False]
+
+
+def test_a_file_named_twice_is_ingested_once(library: Library, folder: Path) -> None:
+    report = library.ingest([folder, folder / JORDAN_FILE.name])
+    assert (report.added, report.unchanged) == (2, 0)
+
+
 def test_a_changed_file_replaces_its_chunks_without_duplicates(library: Library, folder: Path) -> None:
     library.ingest([folder])
     before = library.store.count()
