@@ -37,7 +37,7 @@ from ingest.errors import IngestError
 from ingest.models import Chunk, Publication
 from ingest.readers import SUPPORTED_SUFFIXES
 from ingest.taxonomy import Taxonomy, load_taxonomy
-from vectorstore.chroma_store import ChunkStore, ChunkVectors
+from vectorstore.chroma_store import ChunkStore
 from vectorstore.embeddings import make_embeddings
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import FusionWeights, HybridSearcher, ScoredChunk
@@ -221,8 +221,8 @@ class Library:
 
     def ingest(self, paths: Iterable[Path], progress: ProgressCallback | None = None) -> IngestReport:
         """Read the files in order and write them in groups of about `EMBED_TOGETHER` passages,
-        embedded together (fewer, fuller calls of the model); each file is still written, and
-        committed, on its own."""
+        embedded and stored together (fewer, fuller calls of the model and the store); each file
+        is still committed on its own (`_write_files`)."""
         files, folders = expand_paths(paths)
         report = IngestReport()
         with self._lock:
@@ -267,11 +267,22 @@ class Library:
         return _ReadFile(key, path.name, sha, chunks, record.chunk_ids if record else None, publication)
 
     def _write_files(self, files: list[_ReadFile], report: IngestReport) -> None:
+        """Write a group of files in one store call (the store's cost per call grows with the
+        collection): every file of the group is marked pending first, so that a kill half-way
+        leaves each of them to be repaired, and each is committed on its own once written."""
         if not files:
             return
-        vectors = self.store.embed([chunk for file in files for chunk in file.chunks])
+        chunks = [chunk for file in files for chunk in file.chunks]
+        vectors = self.store.embed(chunks)
         for file in files:
-            self._replace(file, vectors)
+            new_ids = {c.id for c in file.chunks}
+            old_ids = set(file.old_ids or ())
+            self.records.mark_pending(file.key, file.name, sorted(new_ids | old_ids))
+            if stale := sorted(old_ids - new_ids):
+                self.store.delete_ids(stale)
+        self.store.add(chunks, vectors)
+        for file in files:
+            self._commit(file)
             if file.old_ids is None:
                 report.added += 1
                 report.files[file.name] = "added"
@@ -279,18 +290,11 @@ class Library:
                 report.updated += 1
                 report.files[file.name] = "updated"
 
-    def _replace(self, file: _ReadFile, vectors: ChunkVectors) -> None:
-        new_ids = [c.id for c in file.chunks]
-        old_ids = file.old_ids or ()
-        self.records.mark_pending(file.key, file.name, sorted(set(new_ids) | set(old_ids)))
-        stale = sorted(set(old_ids) - set(new_ids))
-        if stale:
-            self.store.delete_ids(stale)
-        self.store.add(file.chunks, vectors)
+    def _commit(self, file: _ReadFile) -> None:
         cases = file.publication.case_studies
         counts = {case.id: sum(c.case_study_id == case.id for c in file.chunks) for case in cases}
         actions = [ActionRecord.from_case_study(case, counts[case.id]) for case in cases]
-        self.records.commit_file(file.key, file.name, file.sha, new_ids, actions)
+        self.records.commit_file(file.key, file.name, file.sha, [c.id for c in file.chunks], actions)
 
     def remove(self, path_or_action: str) -> bool:
         """Remove a file (by path) or the file holding an Action (by id) from the library."""
