@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from assistant.answering.questions import COGNATE_PREFIX, TOKEN, Question, cognates
+from assistant.answering.questions import TOKEN, Question, by_prefix, has_cognate
 from ingest.countries import countries_in, country_code
 from ingest.models import ABOUT_SECTION, Chunk
 from ingest.text import fold
@@ -19,16 +19,13 @@ class ActionText:
     text: str = ""  # folded
     language: str = ""
     country_code: str | None = None
-    by_prefix: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    words: dict[str, frozenset[str]] = field(default_factory=dict)  # its words, `by_prefix`
     passages: int = 0
     countries: frozenset[str] = frozenset()  # codes of the countries the text names, in any language
 
     def mentions(self, name: str) -> bool:
         """Every word of the name, or a cognate of it, is in the text."""
-        return all(
-            any(cognates(word, token) for token in self.by_prefix.get(word[:COGNATE_PREFIX], ()))
-            for word in name.split()
-        )
+        return all(has_cognate(word, self.words) for word in name.split())
 
 
 class LibraryText:
@@ -49,11 +46,10 @@ class LibraryText:
                 folded,
                 languages[action_id],
                 country_code(countries[action_id]),
+                words=by_prefix(set(TOKEN.findall(folded))),
                 passages=len(parts),
                 countries=frozenset(countries_in(folded).values()),
             )
-            for token in set(TOKEN.findall(folded)):
-                action.by_prefix[token[:COGNATE_PREFIX]].add(token)
             self.actions[action_id] = action
         self.countries = frozenset(code for a in self.actions.values() for code in a.countries)
 

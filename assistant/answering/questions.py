@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -242,19 +242,28 @@ def term_overlap(question: Question, text: str) -> float:
     if not terms and not question.glossary:
         return 0.0
     tokens = _tokens_by_prefix(text)
-    found = sum(1 for t in terms if any(cognates(t, w) for w in tokens.get(t[:COGNATE_PREFIX], ())))
+    found = sum(1 for t in terms if has_cognate(t, tokens))
     found += sum(1 for entry in question.glossary if entry.used_in(text))
     return found / (len(terms) + len(question.glossary))
 
 
 @lru_cache(maxsize=8192)  # the sentences of the passages found recur from question to question
 def _tokens_by_prefix(text: str) -> Mapping[str, frozenset[str]]:
-    """The content words of `text` by their first `COGNATE_PREFIX` letters: a word's cognates
-    share its prefix, so a term is compared only with the words under its own."""
+    return MappingProxyType(by_prefix(content_tokens(text)))
+
+
+def by_prefix(words: Iterable[str]) -> dict[str, frozenset[str]]:
+    """`words` grouped by their first `COGNATE_PREFIX` letters: a word's cognates share its
+    prefix, so a word is compared only with the words under its own (`has_cognate`)."""
     grouped: dict[str, set[str]] = {}
-    for token in content_tokens(text):
-        grouped.setdefault(token[:COGNATE_PREFIX], set()).add(token)
-    return MappingProxyType({prefix: frozenset(tokens) for prefix, tokens in grouped.items()})
+    for word in words:
+        grouped.setdefault(word[:COGNATE_PREFIX], set()).add(word)
+    return {prefix: frozenset(group) for prefix, group in grouped.items()}
+
+
+def has_cognate(word: str, grouped: Mapping[str, Collection[str]]) -> bool:
+    """Whether `grouped` (words by `by_prefix`) holds `word` or a cognate of it."""
+    return any(cognates(word, other) for other in grouped.get(word[:COGNATE_PREFIX], ()))
 
 
 def cognates(a: str, b: str) -> bool:
