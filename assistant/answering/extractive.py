@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -24,7 +25,7 @@ from assistant.answering.messages import join_list, message
 from assistant.answering.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, names_in, term_overlap
 from assistant.answering.short_answers import counted_figures, counted_noun, figures
 from assistant.settings import ExtractiveConfig
-from ingest.countries import countries_in, country_code
+from ingest.countries import cities_in, countries_in, country_code
 from ingest.models import SECTION_KEYS, Chunk
 from ingest.text import fold
 from vectorstore.hybrid import ScoredChunk
@@ -246,14 +247,23 @@ class ExtractiveAnswerer:
 def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
     """Whether the sentence can answer at all, whatever its similarity: when the question asks
     for a figure, a date, a duration or an amount (kinds whose shape is unmistakable), it holds
-    one of them; it names one of the places the question names that are no Action's country;
-    when the question gives names as known ("besides X and Y") and asks for no figure or date,
-    it names another; and it holds every year the question asks about ("in 2020": a sentence
-    about 2021 does not answer it). A year of its Action's own span may go unsaid by a sentence
-    that names no year (it tells of the Action's time), and goes unsaid by any sentence when the
-    question gives the whole span ("the 2019-2021 Action" names the Action, not a date)."""
+    one of them and, in the question's language, shares a word of the question besides its
+    names, places and figures (what is asked of the subject, not only who it is: "when was the
+    OCRO established?" is not answered by the date the OCRO asked for support); it names one of
+    the places the question names that are no Action's country; when the question gives names
+    as known ("besides X and Y") and asks for no figure or date, it names another; and it holds
+    every year the question asks about ("in 2020": a sentence about 2021 does not answer it). A
+    year of its Action's own span may go unsaid by a sentence that names no year (it tells of
+    the Action's time), and goes unsaid by any sentence when the question gives the whole span
+    ("the 2019-2021 Action" names the Action, not a date)."""
     strict = frozenset(k for k in question.kinds if k in EXACT_SHAPES)
     if strict and _shape_match(replace(question, kinds=strict), sentence.text, sentence.chunk) < 0:
+        return False
+    if (
+        strict
+        and sentence.chunk.language == question.language
+        and not _says_what_is_asked(question, sentence.text)
+    ):
         return False
     if question.places and not set(countries_in(sentence.text).values()) & question.places:
         return False  # "a study visit to Spain": the sentence names Spain, in any language
@@ -263,6 +273,24 @@ def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
     said = set(YEAR.findall(sentence.text))
     names_action = len(span) > 1 and span <= set(question.years)
     return all(year in said or (year in span and (names_action or not said)) for year in question.years)
+
+
+def _says_what_is_asked(question: Question, sentence: str) -> bool:
+    """Whether the sentence shares a word of the question besides the names of its subject and
+    places and its figures: what the question asks of its subject ("established",
+    "intercepted"), not only who or where the subject is. True when the question has no such
+    word. Within one language only: across languages few words match."""
+    asked = _asked_terms(question.text, question.names, question.terms)
+    if not asked and not question.glossary:
+        return True
+    return term_overlap(replace(question, terms=asked), sentence) > 0
+
+
+@lru_cache(maxsize=256)  # every candidate sentence of a question is checked
+def _asked_terms(text: str, names: tuple[str, ...], terms: tuple[str, ...]) -> tuple[str, ...]:
+    places = {**countries_in(text), **cities_in(text)}
+    named = {word for name in (*names, *places) for word in name.split()}
+    return tuple(t for t in terms if t not in named and not t.isdigit())
 
 
 def _names_another(question: Question, sentence: str) -> bool:
