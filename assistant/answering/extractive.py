@@ -93,8 +93,7 @@ SentenceSource = Callable[[Sequence[str]], dict[str, list[tuple[str, np.ndarray]
 
 
 class ExtractiveAnswerer:
-    """`sentences` gives, for chunk ids, each chunk's sentences with the vectors stored at ingest;
-    `embeddings` are the model that made those vectors (it embeds the question to score them)."""
+    """`sentences` gives, for chunk ids, each chunk's sentences with the vectors stored at ingest."""
 
     def __init__(self, embeddings: Embeddings, sentences: SentenceSource, config: ExtractiveConfig) -> None:
         self._embeddings = embeddings

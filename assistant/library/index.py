@@ -128,11 +128,6 @@ class Library:
         home = settings.home
         home.mkdir(parents=True, exist_ok=True)
         self.embeddings = make_embeddings(settings.embedding_model)
-        self.sentence_embeddings = (
-            self.embeddings
-            if settings.sentence_embedding_model == settings.embedding_model
-            else make_embeddings(settings.sentence_embedding_model)
-        )
         self.store = self._open_store()
         self.records = IngestRecords(home / "records.sqlite3")
         self._lexical_path = home / "lexical"
@@ -152,15 +147,9 @@ class Library:
         s = self.settings
         if s.chroma_url:
             return ChunkStore.from_url(
-                s.chroma_url,
-                self.embeddings,
-                token=s.chroma_token,
-                collection=s.collection,
-                sentence_embeddings=self.sentence_embeddings,
+                s.chroma_url, self.embeddings, token=s.chroma_token, collection=s.collection
             )
-        return ChunkStore.persistent(
-            s.home / "chroma", self.embeddings, s.collection, self.sentence_embeddings
-        )
+        return ChunkStore.persistent(s.home / "chroma", self.embeddings, collection=s.collection)
 
     # ---- reading -------------------------------------------------------------------------
 

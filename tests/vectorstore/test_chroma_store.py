@@ -8,17 +8,15 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-import chromadb
 import numpy as np
 import pytest
-from chromadb.config import Settings
 
 from ingest.models import NOTES_SECTION, Chunk
 from ingest.sentences import split_sentences
 from tests.paths import ROOT
 from vectorstore import chroma_store
 from vectorstore.chroma_store import ChunkStore, ModelMismatchError
-from vectorstore.embeddings import E5Embeddings, SentenceTransformerEmbeddings, UseEmbeddings
+from vectorstore.embeddings import SentenceTransformerEmbeddings, UseEmbeddings
 
 JORDAN = "mieux_jordanie_2016-2019_fr.txt"
 
@@ -119,59 +117,6 @@ def test_a_chunk_of_one_sentence_lends_it_its_own_vector(
     stored = fresh_store._collection.get(ids=[chunk.id], include=["embeddings"])["embeddings"][0]
     assert text == chunk.text
     assert np.array_equal(np.asarray(vector), np.asarray(stored))
-
-
-def test_a_sentence_model_of_its_own_embeds_every_sentence_the_passage_model_each_passage(
-    tmp_path: Path, e5: E5Embeddings, use: UseEmbeddings, corpus_chunks: list[Chunk]
-) -> None:
-    long = next(c for c in corpus_chunks if len(split_sentences(c.text, c.language)) > 2)
-    short = replace(corpus_chunks[0], id="one-sentence", text="The shelter opened in 2017 in Amman.")
-    store = ChunkStore.persistent(tmp_path, e5, sentence_embeddings=use)
-    store.add([long, short])
-    stored = store.sentence_vectors([long.id, short.id])
-    sentences = [*split_sentences(long.text, long.language), short.text]
-    vectors = [vector for chunk in (long, short) for _, vector in stored[chunk.id]]
-    assert np.allclose(np.asarray(vectors), np.asarray(use.embed_documents(sentences)), atol=1e-5)
-    [passage] = store._collection.get(ids=[long.id], include=["embeddings"])["embeddings"]
-    assert np.allclose(np.asarray(passage), np.asarray(e5.embed_documents([long.text])[0]), atol=1e-5)
-
-
-def test_store_records_the_model_of_its_sentences(
-    tmp_path: Path, e5: E5Embeddings, use: UseEmbeddings
-) -> None:
-    store = ChunkStore.persistent(tmp_path, e5, sentence_embeddings=use)
-    reopened = ChunkStore.persistent(tmp_path, e5, sentence_embeddings=use)
-    assert (reopened.stored_model_id, reopened.stored_sentence_model_id) == (e5.model_id, use.model_id)
-    assert store.ensure_model() is False
-
-
-def test_a_collection_that_records_no_sentence_model_has_the_passage_models_sentences(
-    tmp_path: Path, use: UseEmbeddings
-) -> None:
-    """As Casebook wrote collections before the sentences could have a model of their own."""
-    client = chromadb.PersistentClient(path=str(tmp_path), settings=Settings(anonymized_telemetry=False))
-    client.create_collection(chroma_store.DEFAULT_COLLECTION, metadata={chroma_store.MODEL_KEY: use.model_id})
-    store = ChunkStore.persistent(tmp_path, use)
-    assert store.stored_sentence_model_id == use.model_id
-    assert store.ensure_model() is False
-
-
-def test_changing_the_sentence_model_resets_the_collection(
-    tmp_path: Path, use: UseEmbeddings, e5: E5Embeddings, corpus_chunks: list[Chunk]
-) -> None:
-    ChunkStore.persistent(tmp_path, use).add(_some(corpus_chunks))
-    store = ChunkStore.persistent(tmp_path, use, sentence_embeddings=e5)
-    assert store.ensure_model() is True
-    assert store.count() == 0
-    assert store.stored_sentence_model_id == e5.model_id
-
-
-def test_adding_with_another_sentence_model_than_the_stored_one_is_refused(
-    tmp_path: Path, use: UseEmbeddings, e5: E5Embeddings, corpus_chunks: list[Chunk]
-) -> None:
-    ChunkStore.persistent(tmp_path, use).add(_some(corpus_chunks))
-    with pytest.raises(ModelMismatchError, match="sentences"):
-        ChunkStore.persistent(tmp_path, use, sentence_embeddings=e5).add(_some(corpus_chunks))
 
 
 def test_chunks_outside_the_text_sections_get_no_sentences(
