@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,9 @@ logger = logging.getLogger(__name__)
 _CHUNKS_FILE = "chunks.json"
 _TERMS_FILE = "known_terms.json"
 _STOPWORDS_FILE = "stopwords.json"
+# Queries whose scores are kept: a question is searched several times (the Actions it names one
+# by one, its section, its answer), each time with other filters but the same scores.
+RECENT_QUERIES = 16
 
 
 class LexicalIndex:
@@ -39,6 +43,7 @@ class LexicalIndex:
         self._columns = FilterColumns(self.chunks)
         self._weights = weights
         self._analyzer = analyzer
+        self._scores = lru_cache(maxsize=RECENT_QUERIES)(self._query_scores)
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk]) -> LexicalIndex:
@@ -97,11 +102,17 @@ class LexicalIndex:
         """The `k` best chunks for `query` with their BM25 scores, best first; only positive scores."""
         if not self.chunks or k <= 0:
             return []
-        scores = self._weights.scores(self._analyzer.query_terms(query, language))
+        scores = self._scores(query, language)
         found = scores > 0
         if filters is not None and not filters.is_empty():
             found &= self.kept(filters)
         return [(self.chunks[i], float(scores[i])) for i in _best(scores, np.flatnonzero(found), k)]
+
+    def _query_scores(self, query: str, language: str | None) -> np.ndarray:
+        """Every chunk's BM25 score for `query`, read-only (the array is kept for its next search)."""
+        scores = self._weights.scores(self._analyzer.query_terms(query, language))
+        scores.flags.writeable = False
+        return scores
 
 
 def _best(scores: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
