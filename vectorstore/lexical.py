@@ -31,6 +31,8 @@ _STOPWORDS_FILE = "stopwords.json"
 # Queries whose scores are kept: a question is searched several times (the Actions it names one
 # by one, its section, its answer), each time with other filters but the same scores.
 RECENT_QUERIES = 16
+# Filters whose masks are kept: a search reads its filter's mask twice (dense side, lexical side).
+RECENT_FILTERS = 64
 
 
 class LexicalIndex:
@@ -44,6 +46,7 @@ class LexicalIndex:
         self._weights = weights
         self._analyzer = analyzer
         self._scores = lru_cache(maxsize=RECENT_QUERIES)(self._query_scores)
+        self._masks = lru_cache(maxsize=RECENT_FILTERS)(self._mask)
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk]) -> LexicalIndex:
@@ -88,8 +91,9 @@ class LexicalIndex:
         return len(self.chunks)
 
     def kept(self, filters: SearchFilters) -> np.ndarray:
-        """Whether `filters` keeps each chunk, in the order of `chunks` (`SearchFilters.mask`)."""
-        return filters.mask(self._columns)
+        """Whether `filters` keeps each chunk, in the order of `chunks` (`SearchFilters.mask`);
+        read-only (the array is kept for the filter's next search)."""
+        return self._masks(filters)
 
     def is_kept(self, kept: np.ndarray, chunk_id: str) -> bool:
         """Whether the chunk `chunk_id` is one of this index's and `kept` (from `kept`) keeps it."""
@@ -113,6 +117,11 @@ class LexicalIndex:
         scores = self._weights.scores(self._analyzer.query_terms(query, language))
         scores.flags.writeable = False
         return scores
+
+    def _mask(self, filters: SearchFilters) -> np.ndarray:
+        kept = filters.mask(self._columns)
+        kept.flags.writeable = False
+        return kept
 
 
 def _best(scores: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
