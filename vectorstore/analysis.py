@@ -17,6 +17,7 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -77,9 +78,10 @@ def _words(text: str, stopwords: frozenset[str]) -> list[str]:
     return [word for word in _WORD.findall(normalised) if fold(word) not in stopwords]
 
 
-def _query_stems(word: str, language: str | None) -> list[str]:
+@lru_cache(maxsize=4096)  # the words questions use again and again ("how", "many")
+def _query_stems(word: str, language: str | None) -> tuple[str, ...]:
     languages = list(STEMMER_NAMES) if language is None else [language]
-    return [_stem(word, lang) for lang in languages]
+    return tuple(_stem(word, lang) for lang in languages)
 
 
 def _stem(word: str, language: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,11 @@ logger = logging.getLogger(__name__)
 _CHUNKS_FILE = "chunks.json"
 _TERMS_FILE = "known_terms.json"
 _STOPWORDS_FILE = "stopwords.json"
+# Queries whose scores are kept: a question is searched several times (the Actions it names one
+# by one, its section, its answer), each time with other filters but the same scores.
+RECENT_QUERIES = 16
+# Filters whose masks are kept: a search reads its filter's mask twice (dense side, lexical side).
+RECENT_FILTERS = 64
 
 
 class LexicalIndex:
@@ -39,6 +45,8 @@ class LexicalIndex:
         self._columns = FilterColumns(self.chunks)
         self._weights = weights
         self._analyzer = analyzer
+        self._scores = lru_cache(maxsize=RECENT_QUERIES)(self._query_scores)
+        self._masks = lru_cache(maxsize=RECENT_FILTERS)(self._mask)
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk]) -> LexicalIndex:
@@ -83,8 +91,9 @@ class LexicalIndex:
         return len(self.chunks)
 
     def kept(self, filters: SearchFilters) -> np.ndarray:
-        """Whether `filters` keeps each chunk, in the order of `chunks` (`SearchFilters.mask`)."""
-        return filters.mask(self._columns)
+        """Whether `filters` keeps each chunk, in the order of `chunks` (`SearchFilters.mask`);
+        read-only (the array is kept for the filter's next search)."""
+        return self._masks(filters)
 
     def is_kept(self, kept: np.ndarray, chunk_id: str) -> bool:
         """Whether the chunk `chunk_id` is one of this index's and `kept` (from `kept`) keeps it."""
@@ -97,11 +106,22 @@ class LexicalIndex:
         """The `k` best chunks for `query` with their BM25 scores, best first; only positive scores."""
         if not self.chunks or k <= 0:
             return []
-        scores = self._weights.scores(self._analyzer.query_terms(query, language))
+        scores = self._scores(query, language)
         found = scores > 0
         if filters is not None and not filters.is_empty():
             found &= self.kept(filters)
         return [(self.chunks[i], float(scores[i])) for i in _best(scores, np.flatnonzero(found), k)]
+
+    def _query_scores(self, query: str, language: str | None) -> np.ndarray:
+        """Every chunk's BM25 score for `query`, read-only (the array is kept for its next search)."""
+        scores = self._weights.scores(self._analyzer.query_terms(query, language))
+        scores.flags.writeable = False
+        return scores
+
+    def _mask(self, filters: SearchFilters) -> np.ndarray:
+        kept = filters.mask(self._columns)
+        kept.flags.writeable = False
+        return kept
 
 
 def _best(scores: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:

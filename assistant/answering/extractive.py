@@ -49,9 +49,15 @@ SHAPE_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 
+@lru_cache(maxsize=4096)  # each sentence is read for several scores and checks, and again in later asks
+def _countries_named(sentence: str) -> frozenset[str]:
+    """Codes of the countries the sentence names, in any language."""
+    return frozenset(countries_in(sentence).values())
+
+
 def _names_another_country(sentence: str, chunk: Chunk) -> bool:
     """Whether the sentence names a country other than its Action's own."""
-    return bool(set(countries_in(sentence).values()) - {country_code(chunk.country)})
+    return bool(_countries_named(sentence) - {country_code(chunk.country)})
 
 
 def _holds_figure(sentence: str, chunk: Chunk) -> bool:
@@ -265,7 +271,7 @@ def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
         and not _says_what_is_asked(question, sentence.text)
     ):
         return False
-    if question.places and not set(countries_in(sentence.text).values()) & question.places:
+    if question.places and not _countries_named(sentence.text) & question.places:
         return False  # "a study visit to Spain": the sentence names Spain, in any language
     if question.known and not strict and not _names_another(question, sentence.text):
         return False  # "the third shelter, besides X and Y": a sentence naming only X and Y

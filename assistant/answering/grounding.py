@@ -13,10 +13,12 @@ from ingest.countries import countries_in, country_code
 from ingest.models import ABOUT_SECTION, Chunk
 from ingest.text import fold
 
+FOUR_DIGITS = re.compile(r"(?=(\d{4}))")  # every run of four digits, overlapping ("20192" holds 2019, 0192)
+
 
 @dataclass
 class ActionText:
-    text: str = ""  # folded
+    numbers: frozenset[str] = frozenset()  # every four digits its text holds in a row (`FOUR_DIGITS`)
     language: str = ""
     country_code: str | None = None
     words: dict[str, frozenset[str]] = field(default_factory=dict)  # its words, `by_prefix`
@@ -43,7 +45,7 @@ class LibraryText:
         for action_id, parts in texts.items():
             folded = fold(" ".join(parts))
             action = ActionText(
-                folded,
+                frozenset(FOUR_DIGITS.findall(folded)),
                 languages[action_id],
                 country_code(countries[action_id]),
                 words=by_prefix(set(TOKEN.findall(folded))),
@@ -76,10 +78,13 @@ class LibraryText:
         if not (question.years or names):
             return None
         acronyms = {name for name in names if re.search(rf"\b{re.escape(name.upper())}\b", question.text)}
+        years = frozenset(question.years)  # each four digits (`YEAR`)
         grounded = []
         for action_id, action in self.actions.items():
+            if not years <= action.numbers:
+                continue
             asked = names if action.language == question.language else [n for n in names if n not in acronyms]
             held = sum(action.mentions(name) or places.get(name) == action.country_code for name in asked)
-            if all(year in action.text for year in question.years) and 2 * held >= len(asked):
+            if 2 * held >= len(asked):
                 grounded.append(action_id)
         return grounded

@@ -31,6 +31,9 @@ CREATE TABLE IF NOT EXISTS case_studies (
     chunks INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Searches read the pending files twice each (several times per question): the index holds
+-- just them, so the read does not pass over every file's row (and its chunk ids).
+CREATE INDEX IF NOT EXISTS pending_files ON files (path) WHERE sha256 IS NULL;
 """
 
 

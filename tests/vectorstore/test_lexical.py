@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ingest.models import Chunk
+from vectorstore.bm25 import BM25Weights
 from vectorstore.filters import SearchFilters
 from vectorstore.lexical import LexicalIndex
 
@@ -77,3 +80,46 @@ def test_filtered_search_ranks_the_passing_chunks_as_the_full_ranking_does(
     passing = [(chunk, score) for chunk, score in everything if filters.matches(chunk)]
     assert passing
     assert lexical_index.search(query, 4, filters, "fr") == passing[:4]
+
+
+def test_a_query_searched_with_several_filters_is_scored_once(
+    jordan_chunks: list[Chunk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lexical_index = LexicalIndex.build(jordan_chunks)
+    scored: list[list[str]] = []
+    score = BM25Weights.scores
+    monkeypatch.setattr(BM25Weights, "scores", lambda self, terms: scored.append(terms) or score(self, terms))
+    query = "refuges gérés par des ONG"
+    for filters in (None, SearchFilters(countries=("Lebanon",)), SearchFilters(sections=("lessons",))):
+        lexical_index.search(query, 5, filters, "fr")
+    assert len(scored) == 1
+
+
+def test_a_remembered_query_ranks_as_a_fresh_index_does(tmp_path: Path, lexical_index: LexicalIndex) -> None:
+    lexical_index.save(tmp_path)
+    query = "traite des personnes victimes refuges"
+    searches = [
+        None,
+        SearchFilters(sections=("context", "lessons")),
+        SearchFilters(countries=("Lebanon",)),
+        None,
+    ]
+    for filters in searches:
+        fresh = LexicalIndex.load(tmp_path)
+        assert lexical_index.search(query, 6, filters, "fr") == fresh.search(query, 6, filters, "fr")
+
+
+def test_a_filter_searched_again_is_worked_out_once(
+    jordan_chunks: list[Chunk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lexical_index = LexicalIndex.build(jordan_chunks)
+    masked: list[SearchFilters] = []
+    mask = SearchFilters.mask
+    monkeypatch.setattr(
+        SearchFilters, "mask", lambda self, columns: masked.append(self) or mask(self, columns)
+    )
+    filters = SearchFilters(sections=("context", "lessons"))
+    for query in ("traite des personnes", "refuges gérés par des ONG"):
+        lexical_index.search(query, 5, filters, "fr")
+    assert lexical_index.kept(filters).sum() == sum(filters.matches(c) for c in lexical_index.chunks)
+    assert masked == [filters]
