@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -241,3 +242,21 @@ def test_keys_that_are_not_casebook_s_survive_the_upgrade(corpus_chunks: list[Ch
     old = {**schema_1_metadata(corpus_chunks[0]), "reviewed_by": "ana"}
     assert "reviewed_by" not in migration.upgrade_patch(old)
     assert migration.upgrade_patch(md.chunk_to_metadata(corpus_chunks[0])) == {}
+
+
+def test_two_stores_migrating_one_server_index_at_once_both_open_it(
+    chroma_server: ChromaServer, use: UseEmbeddings, corpus_chunks: list[Chunk]
+) -> None:
+    chunks = [c for c in corpus_chunks if c.country == "Paraguay"]
+    client = chromadb.HttpClient(host="127.0.0.1", port=chroma_server.port, settings=_SETTINGS)
+    name = f"race-{uuid.uuid4().hex[:8]}"
+    write_old_index(client, name, use, chunks, schema=2)
+    stores = [ChunkStore.from_url(chroma_server.url, use, collection=name) for _ in range(2)]
+    with ThreadPoolExecutor(2) as pool:
+        counts = list(pool.map(lambda store: store.count(), stores))
+    assert counts == [len(chunks), len(chunks)]
+    assert {c.name for c in client.list_collections()} >= {name}
+    assert name + migration.SENTENCES_SUFFIX not in {c.name for c in client.list_collections()}
+    assert set(stores[0].sentence_vectors([c.id for c in chunks])) == {
+        c.id for c in chunks if c.section in SECTION_KEYS
+    }
