@@ -6,7 +6,8 @@ repair) and checks the index in a fresh process:
 
 - no record is left pending;
 - every chunk id a record owns is in the store (no file recorded as indexed with chunks missing);
-- the store holds no chunk (and no sentence) that no record owns (no duplicates, no orphans);
+- the store holds no chunk that no record owns (no duplicates, no orphans), and every chunk of a
+  text section has its sentences;
 - the lexical index holds exactly the store's chunks.
 
     python benchmarks/fault_ingest.py --runs 20            # the README's numbers
@@ -52,7 +53,7 @@ class Check:
     store_chunks: int
     missing_chunks: int  # owned by a committed record, absent from the store
     orphan_chunks: int  # in the store, owned by no record
-    orphan_sentences: int
+    without_sentences: int  # a text section's chunk stored without its sentences
     lexical_chunks: int
 
     @property
@@ -61,7 +62,7 @@ class Check:
             self.pending == 0
             and self.missing_chunks == 0
             and self.orphan_chunks == 0
-            and self.orphan_sentences == 0
+            and self.without_sentences == 0
             and self.lexical_chunks == self.store_chunks
         )
 
@@ -73,23 +74,24 @@ def check_index(home: Path) -> Check:
     """
     from assistant.library.index import Library
     from assistant.settings import Settings
-    from vectorstore.chroma_store import SENTENCES_SUFFIX
+    from ingest.models import SECTION_KEYS
+    from vectorstore import metadata as md
 
     settings = Settings(home=home)
     library = Library(settings)
     records = library.records.files()
     owned = {i for r in records if not r.pending for i in r.chunk_ids}
     client = library.store.client
-    stored = set(client.get_collection(settings.collection).get(include=[])["ids"])
-    sentences = client.get_collection(settings.collection + SENTENCES_SUFFIX).get(include=["metadatas"])
-    sentence_owners = {str(m["chunk_id"]) for m in sentences["metadatas"] or []}
+    read = client.get_collection(settings.collection).get(include=["metadatas"])
+    stored = set(read["ids"])
+    text_chunks = [m for m in read["metadatas"] or [] if m[md.SECTION] in SECTION_KEYS]
     return Check(
         records=len(records),
         pending=sum(r.pending for r in records),
         store_chunks=len(stored),
         missing_chunks=len(owned - stored),
         orphan_chunks=len(stored - owned),
-        orphan_sentences=len(sentence_owners - owned),
+        without_sentences=sum(not md.sentences_from_metadata(m) for m in text_chunks),
         lexical_chunks=len(library.lexical()),
     )
 

@@ -8,6 +8,11 @@ configuration records the backend as a Chroma embedding function (`chroma_embedd
 other Chroma clients query it by text with the same model. A collection written by an earlier
 Casebook is brought up to date when it is opened (`migration.py`).
 
+Each chunk of a text section carries its sentences and their vectors in its metadata
+(`metadata.py`), not as rows of their own: nothing searches sentences by vector, so they need
+no place in Chroma's vector index, and a chunk and its sentences are written (and deleted) as one
+record.
+
 On a server (`from_url`) the connection is opened lazily and retried on each call: a server that
 is down raises `StoreUnavailableError` (never a raw HTTP error), and the same store works again
 once the server is back, without being rebuilt.
@@ -44,9 +49,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_COLLECTION = "casebook"
 MODEL_KEY = "embedding_model_id"
-SENTENCES_SUFFIX = "_sentences"  # sibling collection: one row per sentence of each text chunk
-CHUNK_KEY = "chunk_id"
-ORDER_KEY = "order"
 READ_PAGE = 5000  # chunks per read of the whole collection
 _HNSW: Any = {"space": "cosine"}
 _SETTINGS = Settings(anonymized_telemetry=False)
@@ -148,20 +150,19 @@ class ChunkStore:
         try:
             chunks = self._open_collection()
             stored = (chunks.metadata or {}).get(MODEL_KEY)
-            sentences = self._open_collection(str(stored) if stored else None, self._sentences_name)
             if stored is not None:  # a collection Casebook wrote
-                self._bring_up_to_date(chunks, sentences, str(stored))
+                self._bring_up_to_date(chunks, str(stored))
         except Exception:
             if self._connect is not None:
                 self._client = None  # reconnect on the next call
             raise
-        self._opened = {"chunks": chunks, "sentences": sentences}
+        self._opened = {"chunks": chunks}
 
-    def _bring_up_to_date(self, chunks: Collection, sentences: Collection, stored_model: str) -> None:
+    def _bring_up_to_date(self, chunks: Collection, stored_model: str) -> None:
         """Migrate an earlier Casebook's metadata; record the embedding function if it is ours."""
         schema = migration.schema_of(chunks)
         if schema < md.SCHEMA_VERSION:
-            changed = migration.migrate(chunks)
+            changed = migration.migrate(self.client, chunks)
             logger.info(
                 "Collection %s: metadata of %d chunks brought from schema %d to %d",
                 self.collection_name,
@@ -170,8 +171,7 @@ class ChunkStore:
                 md.SCHEMA_VERSION,
             )
         if stored_model == self.embeddings.model_id:
-            for collection in (chunks, sentences):
-                migration.record_embedding_function(collection, self._embedding_function)
+            migration.record_embedding_function(chunks, self._embedding_function)
 
     @property
     def _embedding_function(self) -> CasebookEmbeddingFunction:
@@ -186,16 +186,6 @@ class ChunkStore:
     @_collection.setter
     def _collection(self, value: Collection) -> None:
         self._opened["chunks"] = value
-
-    @property
-    def _sentences(self) -> Collection:
-        if not self._opened:
-            self._open()
-        return self._opened["sentences"]
-
-    @_sentences.setter
-    def _sentences(self, value: Collection) -> None:
-        self._opened["sentences"] = value
 
     @classmethod
     def persistent(
@@ -262,10 +252,7 @@ class ChunkStore:
             wanted,
         )
         self.client.delete_collection(self.collection_name)
-        if self._sentences_name in [c.name for c in self.client.list_collections()]:
-            self.client.delete_collection(self._sentences_name)
         self._collection = self._open_collection(wanted)
-        self._sentences = self._open_collection(wanted, self._sentences_name)
         return True
 
     def embed(self, chunks: Sequence[Chunk]) -> ChunkVectors:
@@ -293,54 +280,39 @@ class ChunkStore:
         """Add or replace `chunks` by id: adding the same chunk twice keeps one copy.
 
         `vectors` are those `embed` made for these chunks (or more); without them they are made
-        here. The sentences of each chunk are stored too, each with its vector, and written
-        first, so a chunk that is present always has its sentences."""
+        here. The sentences of each chunk, with their vectors, are part of its record, so a
+        chunk that is present always has its sentences (and a replaced one only its new ones)."""
         self._check_model()
         if vectors is None:
             vectors = self.embed(chunks)
         for start in range(0, len(chunks), batch_size):
             batch = chunks[start : start + batch_size]
-            rows = [row for chunk in batch for row in vectors.sentences.get(chunk.id, [])]
-            self._sentences.delete(where=_of_chunks([chunk.id for chunk in batch]))
-            if rows:
-                self._sentences.upsert(
-                    ids=[s.id for s, _ in rows],
-                    embeddings=[vector for _, vector in rows],  # type: ignore[arg-type]
-                    documents=[s.text for s, _ in rows],
-                    metadatas=[{CHUNK_KEY: s.chunk_id, ORDER_KEY: s.order} for s, _ in rows],
-                )
             self._collection.upsert(
                 ids=[chunk.id for chunk in batch],
                 embeddings=[vectors.passages[chunk.id] for chunk in batch],  # type: ignore[arg-type]
                 documents=[chunk.text for chunk in batch],
-                metadatas=[md.chunk_to_metadata(chunk) for chunk in batch],  # type: ignore[misc]
+                metadatas=[_record_metadata(chunk, vectors) for chunk in batch],  # type: ignore[misc]
             )
         logger.info("Stored %d chunks in %s", len(chunks), self.collection_name)
 
     @_reachable
     def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[tuple[str, np.ndarray]]]:
-        """The sentences of each chunk, in order, with their vectors (as Chroma returns them:
-        numpy rows, not copied into lists)."""
+        """The sentences of each chunk that has some, in order, with their vectors (float32
+        numpy rows), read by id: the cost does not grow with the collection."""
         if not chunk_ids:
             return {}
-        records = self._sentences.get(
-            where=_of_chunks(chunk_ids), include=["documents", "metadatas", "embeddings"]
-        )
-        vectors: Any = records["embeddings"]
-        rows = sorted(
-            zip(records["documents"] or [], records["metadatas"] or [], vectors, strict=True),
-            key=lambda row: (str(row[1][CHUNK_KEY]), int(str(row[1][ORDER_KEY]))),
-        )
-        found: dict[str, list[tuple[str, np.ndarray]]] = {}
-        for text, metadata, vector in rows:
-            found.setdefault(str(metadata[CHUNK_KEY]), []).append((text, np.asarray(vector)))
-        return found
+        records = self._collection.get(ids=list(chunk_ids), include=["metadatas"])
+        found = {
+            chunk_id: md.sentences_from_metadata(metadata)
+            for chunk_id, metadata in zip(records["ids"], records["metadatas"] or [], strict=True)
+        }
+        return {chunk_id: sentences for chunk_id, sentences in found.items() if sentences}
 
     @_reachable
     def delete_ids(self, ids: Sequence[str]) -> None:
+        """Delete these chunks (their sentences with them)."""
         if ids:
             self._collection.delete(ids=list(ids))
-            self._sentences.delete(where=_of_chunks(ids))
 
     @_reachable
     def all_chunks(self) -> list[Chunk]:
@@ -433,22 +405,16 @@ class ChunkStore:
         records = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
         return {c.id: c for c in _stored_chunks(records["ids"], records["documents"], records["metadatas"])}
 
-    @property
-    def _sentences_name(self) -> str:
-        return f"{self.collection_name}{SENTENCES_SUFFIX}"
-
-    def _open_collection(self, model_id: str | None = None, name: str | None = None) -> Collection:
-        """The collection `name` (default: the chunks'), created when missing for vectors of
-        `model_id`; the chunks' collection records the metadata schema its records follow."""
+    def _open_collection(self, model_id: str | None = None) -> Collection:
+        """The chunks' collection, created when missing for vectors of `model_id`, recording the
+        metadata schema its records follow."""
         model_id = model_id or self.embeddings.model_id
         configuration: Any = {"hnsw": _HNSW}
         if model_id == self.embeddings.model_id:
             configuration["embedding_function"] = self._embedding_function
-        metadata: dict[str, str | int] = {MODEL_KEY: model_id}
-        if name is None:
-            metadata[md.SCHEMA_KEY] = md.SCHEMA_VERSION
+        metadata: dict[str, str | int] = {MODEL_KEY: model_id, md.SCHEMA_KEY: md.SCHEMA_VERSION}
         return self.client.get_or_create_collection(
-            name or self.collection_name,
+            self.collection_name,
             configuration=configuration,
             metadata=metadata,
             embedding_function=None,
@@ -484,6 +450,12 @@ class ChunkVectors:
     sentences: Mapping[str, list[tuple[_SentenceRow, list[float]]]]
 
 
+def _record_metadata(chunk: Chunk, vectors: ChunkVectors) -> dict[str, Any]:
+    """The metadata stored with `chunk`: its own, and its sentences with their vectors."""
+    sentences = [(row.text, vector) for row, vector in vectors.sentences.get(chunk.id, [])]
+    return {**md.chunk_to_metadata(chunk), **md.sentences_to_metadata(sentences)}
+
+
 def _sentence_rows(chunks: Sequence[Chunk]) -> list[_SentenceRow]:
     """The sentences to store for `chunks`: those of the text sections' chunks, in order."""
     return [
@@ -500,11 +472,6 @@ def _first_line(error: BaseException) -> str:
     if cause is not None and str(cause).strip():
         text = f"{text} ({str(cause).strip()})"
     return text.splitlines()[0]
-
-
-def _of_chunks(chunk_ids: Sequence[str]) -> Any:
-    """Chroma filter: the sentence rows of these chunks."""
-    return {CHUNK_KEY: {"$in": list(chunk_ids)}}
 
 
 def _similarity(distance: float) -> float:

@@ -6,20 +6,34 @@ as "" or 0: a passage of the collection's back cover has no `action`, `country`,
 `years`, `year_start`, `year_end`, `theme` or `criteria`. `criteria` is an integer array
 (`{"criteria": {"$contains": 4}}`), and `country_code` is the ISO 3166 alpha-2 code of the country
 as printed (`country`), when the name is a known country.
+
+A chunk of a text section also carries its sentences, in order, with their vectors (the answer
+engine ranks them): `sentences` holds their texts as a JSON list, `sentence_vectors` their
+float32 vectors, one after the other, in base64 (exact, and one value rather than a row and an
+index entry per number). `chunk_from_metadata` leaves both out of the `Chunk`;
+`sentences_from_metadata` reads them.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
 
 from ingest.countries import country_code
 from ingest.models import Chunk
 
 Metadata = dict[str, str | int | float | bool | list[int]]
 
-SCHEMA_VERSION = 2  # 1: criteria as "4,10" plus crit_N flags, "" and 0 for missing values
+SCHEMA_VERSION = 3
+# 1: criteria as "4,10" plus crit_N flags, "" and 0 for missing values
+# 2: each sentence a row (with its vector in the vector index) of a `<name>_sentences` collection
 SCHEMA_KEY = "metadata_schema"  # collection metadata: the schema its records follow
 
 # Keys of the stored metadata (the text itself is Chroma's document).
@@ -37,6 +51,10 @@ LANGUAGE = "language"
 SOURCE = "source"
 PAGE = "page"
 POSITION = "position"
+SENTENCES = "sentences"  # '["First sentence.", "Second one."]'
+SENTENCE_VECTORS = "sentence_vectors"  # base64 of the float32 vectors, row after row
+
+_VECTOR_TYPE = np.dtype("<f4")
 
 _YEAR = re.compile(r"\d{4}")
 
@@ -88,6 +106,29 @@ def chunk_from_metadata(chunk_id: str, text: str, metadata: Any) -> Chunk:
         position=int(metadata[POSITION]),
         text=text,
     )
+
+
+def sentences_to_metadata(sentences: Sequence[tuple[str, ArrayLike]]) -> dict[str, str | None]:
+    """The metadata values holding a chunk's sentences with their vectors; None for both when it
+    has none (written over a chunk that had some, None removes them)."""
+    if not sentences:
+        return {SENTENCES: None, SENTENCE_VECTORS: None}
+    vectors = np.asarray([vector for _, vector in sentences], dtype=_VECTOR_TYPE)
+    return {
+        SENTENCES: json.dumps([text for text, _ in sentences], ensure_ascii=False),
+        SENTENCE_VECTORS: base64.b64encode(vectors.tobytes()).decode("ascii"),
+    }
+
+
+def sentences_from_metadata(metadata: Any) -> list[tuple[str, np.ndarray]]:
+    """A chunk's sentences in order, each with its vector (float32); [] when it has none."""
+    texts = metadata.get(SENTENCES)
+    if texts is None:
+        return []
+    sentences: list[str] = json.loads(texts)
+    packed = base64.b64decode(metadata[SENTENCE_VECTORS])
+    vectors = np.frombuffer(packed, dtype=_VECTOR_TYPE).reshape(len(sentences), -1)
+    return list(zip(sentences, vectors, strict=True))
 
 
 def chunk_to_json(chunk: Chunk) -> dict[str, Any]:

@@ -2,24 +2,34 @@
 
 Schema 1 (before `metadata_schema` was recorded) stored criteria as the text "4,10" plus a
 `crit_N: True` flag per criterion, "" for a missing action, country, years or theme, 0 for
-unreadable years, and no country code; its collections recorded no embedding function. `migrate`
-rewrites each record's metadata to the current schema (`metadata.py`) and marks the collection;
-ids, documents and vectors stay as they are. Running it again, or in two processes at once,
-changes nothing more.
+unreadable years, and no country code; its collections recorded no embedding function. Schemas
+1 and 2 kept each sentence of a text chunk as a row of a sibling collection `<name>_sentences`
+(its document the sentence, its metadata the `chunk_id` and `order`), with its vector in that
+collection's vector index. `migrate` rewrites each record's metadata to the current schema
+(`metadata.py`), packs each chunk's sentence rows, vectors unchanged, into its metadata, marks
+the collection and then deletes the sentences' collection; ids, documents and vectors stay as
+they are. Running it again, or in two processes at once, changes nothing more.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.errors import NotFoundError
 
 from vectorstore import metadata as md
 from vectorstore.chroma_embedding import CasebookEmbeddingFunction
 
+logger = logging.getLogger(__name__)
+
 BATCH = 500
+SENTENCES_SUFFIX = "_sentences"  # schema 1 and 2: the sibling collection of the sentence rows
 _LEGACY_FLAG = re.compile(r"crit_\d+")
 _LEGACY_NO_YEAR = 0
 
@@ -42,11 +52,73 @@ def upgrade_patch(metadata: Mapping[str, Any]) -> dict[str, Any]:
     return patch
 
 
-def migrate(collection: Collection) -> int:
-    """Rewrite every record's metadata to the current schema and record the schema on the
-    collection; returns the number of records changed."""
+def migrate(client: ClientAPI, collection: Collection) -> int:
+    """Rewrite every record's metadata to the current schema, with its sentences moved in from
+    the sentences' collection (then deleted), and record the schema on the collection; returns
+    the number of records whose metadata changed."""
+    changed = _upgrade_metadata(collection)
+    sentences = _sentences_collection(client, collection)
+    if sentences is not None:
+        try:
+            changed |= _move_sentences(sentences, collection)
+        except NotFoundError:  # another process moved them (the same values) and deleted it
+            logger.info("Collection %s: sentences moved by another process", collection.name)
+    collection.modify(metadata={**(collection.metadata or {}), md.SCHEMA_KEY: md.SCHEMA_VERSION})
+    if sentences is not None:
+        try:
+            client.delete_collection(sentences.name)
+        except NotFoundError:
+            logger.info("Collection %s: deleted by another process", sentences.name)
+    return len(changed)
+
+
+def _move_sentences(sentences: Collection, chunks: Collection) -> set[str]:
+    """Write each chunk's sentence rows of `sentences`, in order and with their vectors, into the
+    chunk's metadata (rows of chunks no longer stored are left out); returns the ids written."""
+    rows = sentences.get(include=["metadatas"])
+    of_chunk: dict[str, list[tuple[int, str]]] = {}
+    for row_id, metadata in zip(rows["ids"], rows["metadatas"] or [], strict=True):
+        of_chunk.setdefault(str(metadata["chunk_id"]), []).append((int(str(metadata["order"])), row_id))
+    chunk_ids = sorted(of_chunk)
+    moved: set[str] = set()
+    for start in range(0, len(chunk_ids), BATCH):
+        present = chunks.get(ids=chunk_ids[start : start + BATCH], include=[])["ids"]
+        if not present:
+            continue
+        ordered = {chunk_id: [row_id for _, row_id in sorted(of_chunk[chunk_id])] for chunk_id in present}
+        read = sentences.get(
+            ids=[row_id for row_ids in ordered.values() for row_id in row_ids],
+            include=["documents", "embeddings"],
+        )
+        vectors: Any = read["embeddings"]
+        by_id = dict(zip(read["ids"], zip(read["documents"] or [], vectors, strict=True), strict=True))
+        chunks.update(
+            ids=list(ordered),
+            metadatas=[  # type: ignore[arg-type]
+                md.sentences_to_metadata([_as_sentence(by_id[row_id]) for row_id in row_ids])
+                for row_ids in ordered.values()
+            ],
+        )
+        moved.update(ordered)
+    return moved
+
+
+def _as_sentence(row: tuple[Any, Any]) -> tuple[str, np.ndarray]:
+    return str(row[0]), np.asarray(row[1], dtype=np.float32)
+
+
+def _sentences_collection(client: ClientAPI, collection: Collection) -> Collection | None:
+    """The sentences' collection of a schema-1 or 2 `collection`, None when there is none."""
+    try:
+        return client.get_collection(collection.name + SENTENCES_SUFFIX, embedding_function=None)
+    except NotFoundError:
+        return None
+
+
+def _upgrade_metadata(collection: Collection) -> set[str]:
+    """Rewrite every record's metadata to the current schema; the ids of the records changed."""
     ids = collection.get(include=[])["ids"]
-    changed = 0
+    changed: set[str] = set()
     for start in range(0, len(ids), BATCH):
         records = collection.get(ids=ids[start : start + BATCH], include=["metadatas"])
         patches = [
@@ -59,8 +131,7 @@ def migrate(collection: Collection) -> int:
                 ids=[record_id for record_id, _ in patches],
                 metadatas=[patch for _, patch in patches],
             )
-        changed += len(patches)
-    collection.modify(metadata={**(collection.metadata or {}), md.SCHEMA_KEY: md.SCHEMA_VERSION})
+        changed.update(record_id for record_id, _ in patches)
     return changed
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.models import NOTES_SECTION, Chunk
+from ingest.models import NOTES_SECTION, SECTION_KEYS, Chunk
 from ingest.sentences import split_sentences
 from tests.paths import ROOT
 from vectorstore import chroma_store
@@ -137,6 +137,41 @@ def test_replacing_a_chunk_replaces_its_sentences(
     assert [text for text, _ in fresh_store.sentence_vectors([chunk.id])[chunk.id]] == [
         "Only one sentence now."
     ]
+
+
+def test_a_text_chunk_replaced_by_one_without_sentences_keeps_none(
+    fresh_store: ChunkStore, corpus_chunks: list[Chunk]
+) -> None:
+    chunk = replace(corpus_chunks[0], text="First sentence here. Second sentence here.")
+    fresh_store.add([chunk])
+    fresh_store.add([replace(chunk, section=NOTES_SECTION)])
+    assert fresh_store.sentence_vectors([chunk.id]) == {}
+
+
+def test_deleting_a_chunk_deletes_its_sentences(fresh_store: ChunkStore, corpus_chunks: list[Chunk]) -> None:
+    chunks = [c for c in _some(corpus_chunks) if c.section in SECTION_KEYS]
+    fresh_store.add(chunks)
+    fresh_store.delete_ids([chunks[0].id])
+    assert set(fresh_store.sentence_vectors([c.id for c in chunks])) == {c.id for c in chunks[1:]}
+
+
+def test_sentences_have_no_rows_in_a_vector_index(
+    fresh_store: ChunkStore, corpus_chunks: list[Chunk]
+) -> None:
+    chunks = _some(corpus_chunks)
+    fresh_store.add(chunks)
+    assert fresh_store.sentence_vectors([c.id for c in chunks])
+    assert [c.name for c in fresh_store.client.list_collections()] == [fresh_store.collection_name]
+    assert fresh_store.count() == len(chunks)
+
+
+def test_chunks_read_back_are_the_chunks_added_without_their_sentences(
+    fresh_store: ChunkStore, corpus_chunks: list[Chunk]
+) -> None:
+    chunks = _some(corpus_chunks)
+    fresh_store.add(chunks)
+    assert set(fresh_store.all_chunks()) == set(chunks)
+    assert {c for c, _ in fresh_store.query("refuge", k=len(chunks))} == set(chunks)
 
 
 def test_query_returns_similarities_between_zero_and_one_best_first(use_store: ChunkStore) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from ingest.models import Chunk
 from vectorstore import metadata as md
 
@@ -69,3 +71,23 @@ def test_years_are_stored_as_first_and_last_year() -> None:
 def test_json_round_trip_rebuilds_the_chunk(corpus_chunks: list[Chunk]) -> None:
     chunk = corpus_chunks[0]
     assert md.chunk_from_json(md.chunk_to_json(chunk)) == chunk
+
+
+def test_sentences_and_their_float32_vectors_survive_the_round_trip_exactly() -> None:
+    vectors = np.random.default_rng(0).standard_normal((3, 512)).astype(np.float32)
+    sentences = [("Première phrase.", vectors[0]), ('A "quoted" one.', vectors[1]), ("Última.", vectors[2])]
+    read = md.sentences_from_metadata(md.sentences_to_metadata(sentences))
+    assert [text for text, _ in read] == [text for text, _ in sentences]
+    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(read, sentences, strict=True))
+
+
+def test_a_chunk_without_sentences_writes_none_over_them() -> None:
+    metadata = md.sentences_to_metadata([])
+    assert metadata == {md.SENTENCES: None, md.SENTENCE_VECTORS: None}
+    assert md.sentences_from_metadata({}) == []
+
+
+def test_the_chunk_rebuilt_from_its_metadata_leaves_the_sentences_out(corpus_chunks: list[Chunk]) -> None:
+    chunk = corpus_chunks[0]
+    metadata = {**md.chunk_to_metadata(chunk), **md.sentences_to_metadata([(chunk.text, [0.5, 0.25])])}
+    assert md.chunk_from_metadata(chunk.id, chunk.text, metadata) == chunk
