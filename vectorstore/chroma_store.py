@@ -453,7 +453,7 @@ class ChunkVectors:
 def _record_metadata(chunk: Chunk, vectors: ChunkVectors) -> dict[str, Any]:
     """The metadata stored with `chunk`: its own, and its sentences with their vectors."""
     sentences = [(row.text, vector) for row, vector in vectors.sentences.get(chunk.id, [])]
-    return {**md.chunk_to_metadata(chunk), **md.sentences_to_metadata(sentences)}
+    return {**md.chunk_to_record(chunk), **md.sentences_to_metadata(sentences)}
 
 
 def _sentence_rows(chunks: Sequence[Chunk]) -> list[_SentenceRow]:

@@ -228,3 +228,14 @@ def test_query_among_ranks_the_given_chunks_as_a_query_filtered_to_them(use_stor
     )
     assert [c.id for c, _ in among] == chroma["ids"][0]
     assert [s for _, s in among] == pytest.approx([1 - d for d in chroma["distances"][0]], abs=1e-5)
+
+
+def test_re_adding_a_chunk_drops_the_details_it_no_longer_has(
+    fresh_store: ChunkStore, corpus_chunks: list[Chunk]
+) -> None:
+    """Same text, same id: the record is replaced, not merged with the earlier one's theme."""
+    chunk = next(c for c in corpus_chunks if c.theme and c.criteria)
+    fresh_store.add([chunk])
+    fresh_store.add([replace(chunk, theme=None, criteria=())])
+    [stored] = fresh_store.all_chunks()
+    assert (stored.theme, stored.criteria) == (None, ())
