@@ -343,10 +343,12 @@ class ChunkStore:
 
         `known` holds chunks already in memory by id (the lexical index's): Chroma then returns
         only ids and distances, and only the chunks `known` lacks are read from it (reading
-        texts and metadata is most of a query's time). An empty collection returns nothing: a
-        Chroma server asked to query a collection whose first passages are being written can
-        fail ("Error creating hnsw segment reader: Nothing found on disk"), so a failed query
-        counts the collection (counting before every query would cost as much as the query)."""
+        texts and metadata is most of a query's time). A Chroma server asked to query a
+        collection whose first passages are being written can fail ("Error creating hnsw
+        segment reader: Nothing found on disk") before its vector index is on disk, so a failed
+        query counts the collection (counting before every query would cost as much as the
+        query): an empty one returns nothing, and one of at most `READ_PAGE` passages is
+        searched by reading its vectors (`query_among`)."""
         self._check_model()
         if k <= 0:
             return []
@@ -358,9 +360,15 @@ class ChunkStore:
                 include=["distances"] if known is not None else ["documents", "metadatas", "distances"],
             )
         except Exception:
-            if self.count() == 0:
+            count = self.count()
+            if count == 0:
                 return []
-            raise
+            if count > READ_PAGE:
+                raise
+            where = filters.to_chroma_where() if filters else None
+            return self.query_among(
+                text, k, self._collection.get(where=where, include=[])["ids"], known or {}
+            )
         ids = result["ids"][0]
         similarities = [_similarity(d) for d in (result["distances"] or [[]])[0]]
         if known is None:

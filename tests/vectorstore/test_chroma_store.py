@@ -239,3 +239,22 @@ def test_re_adding_a_chunk_drops_the_details_it_no_longer_has(
     fresh_store.add([replace(chunk, theme=None, criteria=())])
     [stored] = fresh_store.all_chunks()
     assert (stored.theme, stored.criteria) == (None, ())
+
+
+def test_a_query_the_vector_index_cannot_serve_yet_reads_the_vectors_instead(
+    fresh_store: ChunkStore, corpus_chunks: list[Chunk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Chroma server fails a query while a new collection's first passages are being written
+    ("Nothing found on disk"): a small collection is then searched by reading its vectors."""
+    chunks = _some(corpus_chunks)
+    fresh_store.add(chunks)
+    expected = fresh_store.query("trafficking victims shelter", k=3)
+    collection = fresh_store._collection
+
+    def unbuilt_index(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("Error creating hnsw segment reader: Nothing found on disk")
+
+    monkeypatch.setattr(collection, "query", unbuilt_index)
+    found = fresh_store.query("trafficking victims shelter", k=3)
+    assert [c.id for c, _ in found] == [c.id for c, _ in expected]
+    assert [s for _, s in found] == pytest.approx([s for _, s in expected], abs=1e-5)
