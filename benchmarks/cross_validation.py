@@ -20,14 +20,18 @@ import argparse
 import hashlib
 import itertools
 import json
+import sys
 import tempfile
 from collections import defaultdict
 from dataclasses import asdict
 from pathlib import Path
 
-from assistant.evaluation.scoring import EvalQuestion, EvalRow, load_questions, score, summarise
-from assistant.service import Casebook
-from assistant.settings import Settings
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))  # this checkout's packages, whatever the install points at
+
+from assistant.evaluation.scoring import EvalQuestion, EvalRow, load_questions, score, summarise  # noqa: E402
+from assistant.service import Casebook  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SAME_GRID = (0.85, 0.88, 0.91, 0.945, 0.97, 1.0)
