@@ -348,7 +348,7 @@ class ChunkStore:
         segment reader: Nothing found on disk") before its vector index is on disk, so a failed
         query counts the collection (counting before every query would cost as much as the
         query): an empty one returns nothing, and one of at most `READ_PAGE` passages is
-        searched by reading its vectors (`query_among`)."""
+        searched by reading its vectors (as `query_among` does)."""
         self._check_model()
         if k <= 0:
             return []
@@ -366,8 +366,8 @@ class ChunkStore:
             if count > READ_PAGE:
                 raise
             where = filters.to_chroma_where() if filters else None
-            return self.query_among(
-                text, k, self._collection.get(where=where, include=[])["ids"], known or {}
+            return self._nearest(
+                text, k, self._collection.get(where=where, include=["embeddings"]), known or {}
             )
         ids = result["ids"][0]
         similarities = [_similarity(d) for d in (result["distances"] or [[]])[0]]
@@ -387,7 +387,12 @@ class ChunkStore:
         self._check_model()
         if k <= 0 or not ids:
             return []
-        records = self._collection.get(ids=list(ids), include=["embeddings"])
+        return self._nearest(text, k, self._collection.get(ids=list(ids), include=["embeddings"]), known)
+
+    def _nearest(
+        self, text: str, k: int, records: Any, known: Mapping[str, Chunk]
+    ) -> list[tuple[Chunk, float]]:
+        """The `k` of the records read (ids and embeddings) most similar to `text`, compared here."""
         if not records["ids"]:
             return []
         vectors = np.asarray(records["embeddings"], dtype=np.float32)

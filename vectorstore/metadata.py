@@ -54,23 +54,6 @@ POSITION = "position"
 SENTENCES = "sentences"  # '["First sentence.", "Second one."]'
 SENTENCE_VECTORS = "sentence_vectors"  # base64 of the float32 vectors, row after row
 
-CHUNK_KEYS = (
-    CASE_STUDY_ID,
-    ACTION,
-    COUNTRY,
-    COUNTRY_CODE,
-    YEARS,
-    YEAR_START,
-    YEAR_END,
-    THEME,
-    CRITERIA,
-    SECTION,
-    LANGUAGE,
-    SOURCE,
-    PAGE,
-    POSITION,
-)
-
 _VECTOR_TYPE = np.dtype("<f4")
 
 _YEAR = re.compile(r"\d{4}")
@@ -85,6 +68,13 @@ def year_span(years: str) -> tuple[int, int] | None:
 
 
 def chunk_to_metadata(chunk: Chunk) -> Metadata:
+    return {key: value for key, value in chunk_to_record(chunk).items() if value is not None}
+
+
+def chunk_to_record(chunk: Chunk) -> dict[str, str | int | list[int] | None]:
+    """`chunk_to_metadata` for an upsert, which merges into the record stored under the same id
+    (ids hash the text, not the Action's details): a key the chunk leaves out is written as None,
+    which removes the value an earlier version had (a theme since taken out of the header)."""
     span = year_span(chunk.years)
     values: dict[str, str | int | list[int] | None] = {
         CASE_STUDY_ID: chunk.case_study_id,
@@ -102,14 +92,7 @@ def chunk_to_metadata(chunk: Chunk) -> Metadata:
         PAGE: chunk.page,
         POSITION: chunk.position,
     }
-    return {key: value for key, value in values.items() if value is not None and value not in ("", [])}
-
-
-def chunk_to_record(chunk: Chunk) -> dict[str, str | int | float | bool | list[int] | None]:
-    """`chunk_to_metadata` for an upsert, which merges into the record stored under the same id
-    (ids hash the text, not the Action's details): a key the chunk leaves out is written as None,
-    which removes the value an earlier version had (a theme since taken out of the header)."""
-    return {**dict.fromkeys(CHUNK_KEYS), **chunk_to_metadata(chunk)}
+    return {key: None if value in ("", []) else value for key, value in values.items()}
 
 
 def chunk_from_metadata(chunk_id: str, text: str, metadata: Any) -> Chunk:
