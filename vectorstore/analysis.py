@@ -8,7 +8,8 @@ unseen word is stemmed as typed. A query in an unknown language is stemmed with 
 supported stemmer and the terms are merged.
 
 Stop words are bm25s's lists when an index is built; a saved index keeps the lists it was built
-with (`TermAnalyzer.stopwords`), so loading one needs neither bm25s nor the scipy it imports.
+with (`TermAnalyzer.stopwords`), so loading one needs neither bm25s nor the scipy it imports. It
+also keeps the languages it stemmed (`STEMMER_NAMES`): an index saved with others is stale.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import snowballstemmer
 from ingest.text import fold
 from vectorstore.bm25 import bm25s_stopwords
 
-STEMMER_NAMES = {"fr": "french", "en": "english", "es": "spanish"}
+STEMMER_NAMES = {"fr": "french", "en": "english", "es": "spanish", "pt": "portuguese"}
 _WORD = re.compile(r"\w+")
 _local = threading.local()  # Snowball stemmers keep state while stemming: one set per thread
 
@@ -58,7 +59,7 @@ class TermAnalyzer:
         """Terms of a chunk written in `language` (an unsupported language is folded, not stemmed)."""
         terms = []
         for word in _words(text, self._stopwords.get(language, frozenset())):
-            term = _stem(word, language)
+            term = stem(word, language)
             self._known[fold(word)].add(term)
             terms.append(term)
         return terms
@@ -81,10 +82,12 @@ def _words(text: str, stopwords: frozenset[str]) -> list[str]:
 @lru_cache(maxsize=4096)  # the words questions use again and again ("how", "many")
 def _query_stems(word: str, language: str | None) -> tuple[str, ...]:
     languages = list(STEMMER_NAMES) if language is None else [language]
-    return tuple(_stem(word, lang) for lang in languages)
+    return tuple(stem(word, lang) for lang in languages)
 
 
-def _stem(word: str, language: str) -> str:
+def stem(word: str, language: str) -> str:
+    """The folded Snowball stem of a lower-case `word` in `language` ("helped" -> "help"; accents
+    kept give the better stem); an unsupported language's word is only folded."""
     if language not in STEMMER_NAMES:
         return fold(word)
     return fold(_stemmer(language).stemWord(word))

@@ -19,7 +19,7 @@ import numpy as np
 
 from ingest.models import Chunk
 from vectorstore import metadata as md
-from vectorstore.analysis import TermAnalyzer
+from vectorstore.analysis import STEMMER_NAMES, TermAnalyzer
 from vectorstore.bm25 import BM25Weights
 from vectorstore.filters import FilterColumns, SearchFilters
 
@@ -28,11 +28,17 @@ logger = logging.getLogger(__name__)
 _CHUNKS_FILE = "chunks.json"
 _TERMS_FILE = "known_terms.json"
 _STOPWORDS_FILE = "stopwords.json"
+_STEMMERS_FILE = "stemmers.json"
 # Queries whose scores are kept: a question is searched several times (the Actions it names one
 # by one, its section, its answer), each time with other filters but the same scores.
 RECENT_QUERIES = 16
 # Filters whose masks are kept: a search reads its filter's mask twice (dense side, lexical side).
 RECENT_FILTERS = 64
+
+
+class StaleIndexError(ValueError):
+    """A saved index was built with other stemmers than this version's: its terms would not
+    match a query's."""
 
 
 class LexicalIndex:
@@ -57,8 +63,12 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, path: str | Path) -> LexicalIndex:
-        """Load an index saved with `save`; FileNotFoundError when there is none."""
+        """Load an index saved with `save`; FileNotFoundError when there is none (or it predates
+        the stemmers' file), StaleIndexError when it stemmed other languages."""
         folder = Path(path)
+        stemmers = json.loads((folder / _STEMMERS_FILE).read_text(encoding="utf-8"))
+        if stemmers != STEMMER_NAMES:
+            raise StaleIndexError(f"{folder} was stemmed with {stemmers}, not {STEMMER_NAMES}")
         data = json.loads((folder / _CHUNKS_FILE).read_text(encoding="utf-8"))
         chunks = [md.chunk_from_json(item) for item in data]
         analyzer = TermAnalyzer(
@@ -72,8 +82,8 @@ class LexicalIndex:
         """The index saved at `path`, else one built from `all_chunks()` and saved there."""
         try:
             return cls.load(path)
-        except FileNotFoundError:
-            logger.info("No lexical index at %s: rebuilding it", path)
+        except (FileNotFoundError, StaleIndexError) as missing:
+            logger.info("No usable lexical index at %s (%s): rebuilding it", path, missing)
             index = cls.build(all_chunks())
             index.save(path)
             return index
@@ -86,6 +96,7 @@ class LexicalIndex:
         (folder / _TERMS_FILE).write_text(json.dumps(self._analyzer.known), encoding="utf-8")
         (folder / _STOPWORDS_FILE).write_text(json.dumps(self._analyzer.stopwords), encoding="utf-8")
         (folder / _CHUNKS_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        (folder / _STEMMERS_FILE).write_text(json.dumps(STEMMER_NAMES), encoding="utf-8")
 
     def __len__(self) -> int:
         return len(self.chunks)

@@ -35,6 +35,11 @@ def test_curly_and_straight_apostrophes_give_the_same_terms() -> None:
     assert analyzer.document_terms("d’étude", "fr") == analyzer.document_terms("d'étude", "fr")
 
 
+def test_portuguese_words_are_stemmed() -> None:
+    analyzer = TermAnalyzer()
+    assert analyzer.document_terms("ajudou", "pt") == analyzer.document_terms("ajudar", "pt")
+
+
 def test_unsupported_language_is_folded_not_stemmed() -> None:
     assert TermAnalyzer().document_terms("Études", "de") == ["etudes"]
 

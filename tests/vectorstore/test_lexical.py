@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from ingest.models import Chunk
 from vectorstore.bm25 import BM25Weights
 from vectorstore.filters import SearchFilters
-from vectorstore.lexical import LexicalIndex
+from vectorstore.lexical import LexicalIndex, StaleIndexError
 
 
 def _top_texts(index: LexicalIndex, query: str, k: int = 3, language: str | None = "fr") -> list[str]:
@@ -55,6 +56,16 @@ def test_missing_index_is_rebuilt_from_the_chunks_and_saved(
     index = LexicalIndex.load_or_build(tmp_path / "lexical", lambda: jordan_chunks)
     assert len(index) == len(jordan_chunks)
     assert len(LexicalIndex.load(tmp_path / "lexical")) == len(jordan_chunks)
+
+
+def test_index_saved_with_other_stemmers_is_rebuilt(tmp_path: Path, jordan_chunks: list[Chunk]) -> None:
+    folder = tmp_path / "lexical"
+    LexicalIndex.build(jordan_chunks[:2]).save(folder)
+    (folder / "stemmers.json").write_text(json.dumps({"fr": "french"}), encoding="utf-8")
+    with pytest.raises(StaleIndexError):
+        LexicalIndex.load(folder)
+    assert len(LexicalIndex.load_or_build(folder, lambda: jordan_chunks)) == len(jordan_chunks)
+    assert len(LexicalIndex.load(folder)) == len(jordan_chunks)
 
 
 def test_empty_index_searches_and_saves(tmp_path: Path) -> None:
