@@ -59,7 +59,7 @@ class TermAnalyzer:
         """Terms of a chunk written in `language` (an unsupported language is folded, not stemmed)."""
         terms = []
         for word in _words(text, self._stopwords.get(language, frozenset())):
-            term = stem(word, language)
+            term = _stem(word, language)
             self._known[fold(word)].add(term)
             terms.append(term)
         return terms
@@ -82,10 +82,10 @@ def _words(text: str, stopwords: frozenset[str]) -> list[str]:
 @lru_cache(maxsize=4096)  # the words questions use again and again ("how", "many")
 def _query_stems(word: str, language: str | None) -> tuple[str, ...]:
     languages = list(STEMMER_NAMES) if language is None else [language]
-    return tuple(stem(word, lang) for lang in languages)
+    return tuple(_stem(word, lang) for lang in languages)
 
 
-def stem(word: str, language: str) -> str:
+def _stem(word: str, language: str) -> str:
     """The folded Snowball stem of a lower-case `word` in `language` ("helped" -> "help"; accents
     kept give the better stem); an unsupported language's word is only folded."""
     if language not in STEMMER_NAMES:

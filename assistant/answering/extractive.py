@@ -22,17 +22,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answering.answers import Answer, AnswerMode, Citation
 from assistant.answering.messages import join_list, message
-from assistant.answering.questions import (
-    MONTHS,
-    SPELLED_NUMBERS,
-    YEAR,
-    Question,
-    names_in,
-    stems,
-    support_stems,
-    term_overlap,
-    text_stems,
-)
+from assistant.answering.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, names_in, term_overlap
 from assistant.answering.short_answers import counted_figures, counted_noun, figures
 from assistant.settings import ExtractiveConfig
 from ingest.countries import cities_in, countries_in, country_code
@@ -293,27 +283,20 @@ def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
 
 def _says_what_is_asked(question: Question, sentence: str) -> bool:
     """Whether the sentence shares a word of the question besides the names of its subject and
-    places, its figures and what the programme does in every Action ("help"): what the question
-    asks of its subject ("established", "intercepted"), not only who or where the subject is.
-    Words match by stem. True when the question has no such word. Within one language only:
-    across languages few words match."""
-    covered = frozenset().union(*(entry.words for entry in question.glossary))
-    asked = _asked_stems(question.text, question.names, question.terms, question.language) - stems(
-        covered, question.language
-    )
+    places and its figures: what the question asks of its subject ("established",
+    "intercepted"), not only who or where the subject is. True when the question has no such
+    word. Within one language only: across languages few words match."""
+    asked = _asked_terms(question.text, question.names, question.terms)
     if not asked and not question.glossary:
         return True
-    return bool(asked & text_stems(sentence, question.language)) or any(
-        entry.used_in(sentence) for entry in question.glossary
-    )
+    return term_overlap(replace(question, terms=asked), sentence) > 0
 
 
 @lru_cache(maxsize=256)  # every candidate sentence of a question is checked
-def _asked_stems(text: str, names: tuple[str, ...], terms: tuple[str, ...], language: str) -> frozenset[str]:
+def _asked_terms(text: str, names: tuple[str, ...], terms: tuple[str, ...]) -> tuple[str, ...]:
     places = {**countries_in(text), **cities_in(text)}
     named = {word for name in (*names, *places) for word in name.split()}
-    asked = stems((t for t in terms if t not in named and not t.isdigit()), language)
-    return asked - support_stems(language)
+    return tuple(t for t in terms if t not in named and not t.isdigit())
 
 
 def _names_another(question: Question, sentence: str) -> bool:

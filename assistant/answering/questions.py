@@ -19,7 +19,6 @@ from ingest.countries import country_code
 from ingest.language import LANGUAGES, detect_language
 from ingest.taxonomy import AcronymEntry
 from ingest.text import fold
-from vectorstore.analysis import stem
 
 WORDS_FILE = Path(__file__).with_name("question_words.json")
 # Numbers written out, in Casebook's languages: answers count in words too ("seven officials").
@@ -70,7 +69,6 @@ class QuestionWords:
     part_joints: list[re.Pattern[str]]  # ", and how many": where one question joins another
     beyond_frames: list[re.Pattern[str]]  # "besides", "en plus de": what follows is already known
     order_references: dict[str, list[re.Pattern[str]]]  # "first"/"second"/"last" -> "the later one"…
-    support_verbs: dict[str, frozenset[str]]  # language -> folded forms of "help", "support"…
 
 
 @lru_cache(maxsize=1)
@@ -102,13 +100,8 @@ def question_words() -> QuestionWords:
         for place, patterns in data["order_references"].items()
         if place != "_about"
     }
-    support = {
-        language: frozenset(words)
-        for language, words in data["support_verbs"].items()
-        if language != "_about"
-    }
     return QuestionWords(
-        kinds, sections, stopwords, frozenset(data["generic_names"]), frames, joints, beyond, order, support
+        kinds, sections, stopwords, frozenset(data["generic_names"]), frames, joints, beyond, order
     )
 
 
@@ -236,24 +229,6 @@ def content_tokens(text: str) -> list[str]:
     """Folded content words of any text (passage or sentence)."""
     stop = question_words().stopwords
     return [t for t in TOKEN.findall(fold(text)) if t not in stop and len(t) > 2]
-
-
-def stems(words: Iterable[str], language: str) -> frozenset[str]:
-    """The Snowball stems of folded `words` in `language`: forms of one word match
-    ("helped"/"help"), words that only begin alike do not ("regime"/"registration"). For words of
-    one language; across languages, see `cognates`."""
-    return frozenset(stem(word, language) for word in words)
-
-
-@lru_cache(maxsize=8192)  # the sentences of the passages found recur from question to question
-def text_stems(text: str, language: str) -> frozenset[str]:
-    """The stems of the content words of `text`, written in `language`."""
-    return stems(content_tokens(text), language)
-
-
-def support_stems(language: str) -> frozenset[str]:
-    """The stems of the words for what the programme does in every Action ("help", "support")."""
-    return stems(question_words().support_verbs.get(language, ()), language)
 
 
 def term_overlap(question: Question, text: str) -> float:

@@ -100,19 +100,8 @@ def test_a_fact_about_the_subject_answers_only_if_it_says_what_is_asked_of_it() 
     assert holds_answer(question, _sentence("L’OCRO a demandé l’appui de MIEUX en 2016.", "fr"))
 
 
-def test_that_the_programme_helped_or_a_word_beginning_alike_does_not_say_what_is_asked() -> None:
-    """MIEUX helps in every Action, and "regime" only begins like "registration": within one
-    language, words match by stem, and the words for what the programme does are no match."""
-    question = analyse("In which year did MIEUX help Georgia adopt its asylum registration manual?")
-    assert not holds_answer(
-        question, _sentence("In March 2017, MIEUX helped the ministry to monitor the visa-free regime.")
-    )
-    assert holds_answer(question, _sentence("The manual for registering asylum claims was adopted in 2018."))
-
-
-def test_forms_of_a_word_say_what_is_asked_in_each_language() -> None:
-    question = analyse("Em que ano foi adotado o regulamento?", "pt")
-    assert holds_answer(question, _sentence("Em 2018, o governo adotou os novos regulamentos.", "pt"))
-    question = analyse("¿En qué año se aprobaron los procedimientos?", "es")
-    assert holds_answer(question, _sentence("El procedimiento fue aprobado en 2019.", "es"))
-    assert not holds_answer(question, _sentence("En 2019 MIEUX apoyó a la DNCM.", "es"))
+def test_a_question_about_the_support_itself_shares_its_word_with_the_answer() -> None:
+    """"Support" is what this question asks about; setting the programme's support verbs aside
+    (tried for "did MIEUX help Georgia adopt a manual?") would leave it no word to share."""
+    question = analyse("When did MIEUX start supporting the Philippines?")
+    assert holds_answer(question, _sentence("In early 2016, the OCRO requested the support of MIEUX."))
