@@ -101,7 +101,7 @@ def test_a_fact_about_the_subject_answers_only_if_it_says_what_is_asked_of_it() 
 
 
 def test_a_question_about_the_support_itself_shares_its_word_with_the_answer() -> None:
-    """ "Support" is what this question asks about; setting the programme's support verbs aside
+    """The support is what this question asks about: setting the programme’s support verbs aside
     (tried for "did MIEUX help Georgia adopt a manual?") would leave it no word to share."""
     question = analyse("When did MIEUX start supporting the Philippines?")
     assert holds_answer(question, _sentence("In early 2016, the OCRO requested the support of MIEUX."))
