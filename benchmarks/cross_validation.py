@@ -10,8 +10,10 @@ are scored like `casebook eval`, beside the in-sample figures (the one best grid
 questions) and the shipped defaults.
 
 Run: .venv/bin/python benchmarks/cross_validation.py Q1.jsonl [Q2.jsonl ...] --library DIR [--library DIR ...]
-     [--home INDEX_DIR] [--json FILE]
-Writes benchmarks/results/cross_validation.json and .md unless --json is given.
+     [--home INDEX_DIR] [--embedding NAME] [--same-grid A,B,...] [--cross-grid A,B,...] [--json FILE]
+(another embedding backend's similarities lie on another scale: give it a grid around them).
+Writes benchmarks/results/cross_validation.json and .md (cross_validation_NAME.* with --embedding)
+unless --json is given.
 """
 
 from __future__ import annotations
@@ -52,12 +54,17 @@ def fold_of(question: EvalQuestion, folds: list[str]) -> str:
     return folds[digest % len(folds)]
 
 
-def answer_grid(casebook: Casebook, questions: list[EvalQuestion]) -> dict[Point, list[EvalRow]]:
+def answer_grid(
+    casebook: Casebook,
+    questions: list[EvalQuestion],
+    same_grid: tuple[float, ...] = SAME_GRID,
+    cross_grid: tuple[float, ...] = CROSS_GRID,
+) -> dict[Point, list[EvalRow]]:
     """Every question scored at every grid point (the engine's thresholds swapped in place)."""
     doc_languages = {a.source: a.language for a in casebook.actions()}
     base = casebook.extractive.config
     grid: dict[Point, list[EvalRow]] = {}
-    for same, cross in itertools.product(SAME_GRID, CROSS_GRID):
+    for same, cross in itertools.product(same_grid, cross_grid):
         casebook.extractive.config = base.model_copy(update={"threshold": same, "threshold_cross": cross})
         grid[(same, cross)] = [
             score(q, casebook.ask(q.question, history=q.history), doc_languages) for q in questions
@@ -98,7 +105,10 @@ def report(questions: list[EvalQuestion], grid: dict[Point, list[EvalRow]], defa
     nearest_default = min(grid, key=lambda p: abs(p[0] - default[0]) + abs(p[1] - default[1]))
     return {
         "questions": len(questions),
-        "grid": {"threshold": SAME_GRID, "threshold_cross": CROSS_GRID},
+        "grid": {
+            "threshold": sorted({p[0] for p in grid}),
+            "threshold_cross": sorted({p[1] for p in grid}),
+        },
         "default": nearest_default,
         "in_sample_point": in_sample,
         "fitted_per_fold": fitted,
@@ -128,6 +138,10 @@ def markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _floats(text: str) -> tuple[float, ...]:
+    return tuple(float(value) for value in text.split(","))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -135,21 +149,31 @@ def main() -> None:
     parser.add_argument("questions", type=Path, nargs="+")
     parser.add_argument("--library", type=Path, action="append", required=True)
     parser.add_argument("--home", type=Path, help="index folder (default: a fresh temporary one)")
+    parser.add_argument("--embedding", help="embedding backend (default: the settings' own)")
+    parser.add_argument(
+        "--same-grid", type=_floats, default=SAME_GRID, help="same-language thresholds to try"
+    )
+    parser.add_argument(
+        "--cross-grid", type=_floats, default=CROSS_GRID, help="cross-language thresholds to try"
+    )
     parser.add_argument("--json", type=Path, help="write the result here instead of benchmarks/results/")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="casebook-cv-") as scratch:
-        settings = Settings(home=args.home or Path(scratch))
+        chosen = {"embedding_model": args.embedding} if args.embedding else {}
+        settings = Settings(home=args.home or Path(scratch), **chosen)
         casebook = Casebook(settings)
         casebook.ingest(args.library)
         questions = load_questions(*args.questions)
         default = (settings.answering.extractive.threshold, settings.answering.extractive.threshold_cross)
-        result = report(questions, answer_grid(casebook, questions), default)
+        grid = answer_grid(casebook, questions, args.same_grid, args.cross_grid)
+        result = report(questions, grid, default)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
         return
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "cross_validation.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
-    (RESULTS / "cross_validation.md").write_text(markdown(result), encoding="utf-8")
+    name = f"cross_validation_{args.embedding}" if args.embedding else "cross_validation"
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    (RESULTS / f"{name}.md").write_text(markdown(result), encoding="utf-8")
     print(markdown(result))
 
 

