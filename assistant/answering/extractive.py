@@ -23,7 +23,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.answering.answers import Answer, AnswerMode, Citation
 from assistant.answering.messages import join_list, message
 from assistant.answering.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, names_in, term_overlap
-from assistant.answering.short_answers import counted_figures, counted_noun, figures
+from assistant.answering.short_answers import counted_figures, counted_noun, date_range, figures
 from assistant.settings import ExtractiveConfig
 from ingest.countries import cities_in, countries_in, country_code
 from ingest.models import SECTION_KEYS, Chunk
@@ -80,8 +80,17 @@ BULLETS = "•▪◦‣-–*"  # a sentence opening with one of these opens a po
 EXACT_SHAPES = frozenset({"count", "duration", "when", "money", "share"})
 # A question for a duration wants a duration, not any figure ("how long, on average?").
 NARROWER = {"duration": "count", "money": "count", "share": "count", "country": "where"}
+
+
+def _holds_duration(sentence: str, _chunk: Chunk) -> bool:
+    """A length of time ("18 months"), or a period given by its ends ("from May 2018 to
+    November 2020": how long an Action lasted)."""
+    return SHAPE_PATTERNS["duration"].search(sentence) is not None or date_range(sentence) is not None
+
+
 ANSWER_SHAPES: dict[str, Callable[[str, Chunk], bool]] = {
     **{kind: _matches(pattern) for kind, pattern in SHAPE_PATTERNS.items()},
+    "duration": _holds_duration,
     "count": _holds_figure,
     "when": _holds_date,
     "country": _names_another_country,

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_interval, format_skeleton
 from babel.numbers import NumberFormatError, format_currency, format_decimal, parse_decimal
 from babel.units import format_unit
 
@@ -53,7 +53,7 @@ def short_answer(
     readers: dict[str, Callable[[], str | None]] = {
         "duration": lambda: _duration(sentence, question.language),
         "money": lambda: _money(sentence, source_language, question.language),
-        "when": lambda: _date(sentence, question.language),
+        "when": lambda: _date(sentence, question),
         "count": lambda: _figure(sentence, source_language, question),
         "country": lambda: _country(sentence, own_country, question.language),
         "who": lambda: _organisation(sentence, question.language, taxonomy),
@@ -137,7 +137,41 @@ def _figures(sentence: str, source: str) -> tuple[tuple[Decimal, str], ...]:
     return tuple((value, following) for _, value, following in sorted(found, key=lambda f: f[0]))
 
 
+def date_range(sentence: str) -> tuple[datetime.date, datetime.date, str] | None:
+    """The period a sentence gives by its two ends ("between May 2018 and November 2020",
+    "de mars 2016 à novembre 2018", "from 2016 to 2018"): the first day of each end's month (of
+    its year when no month is said) and the skeleton that writes them as precisely as said."""
+    match = _date_range_pattern().search(fold(sentence))
+    if not match:
+        return None
+    groups = match.groups()
+    start_month, start_year, end_month, end_year = groups[:4] if groups[1] else groups[4:]
+    if (start_month is None) != (end_month is None):
+        return None  # "from 2016 to May 2018": one end is not said as precisely as the other
+    start = datetime.date(int(start_year), MONTHS[start_month] if start_month else 1, 1)
+    end = datetime.date(int(end_year), MONTHS[end_month] if end_month else 1, 1)
+    if end <= start:
+        return None
+    return start, end, "yMMMM" if start_month else "y"
+
+
+@cache
+def _date_range_pattern() -> re.Pattern[str]:
+    """A period in Casebook's languages, on folded text: "between X and Y" or "from X to Y", X
+    and Y a year or a month and year ("de 2018 y 2019" names two years, not a period)."""
+    months = "|".join(sorted(MONTHS, key=len, reverse=True))
+    end = rf"(?:({months}) (?:de )?)?((?:19|20)\d{{2}})"
+    between = rf"\b(?:between|entre)\s+{end}\s+(?:and|et|y|e)\s+{end}\b"
+    from_to = (
+        rf"\b(?:from|since|de|desde|du|d'|des|depuis)\s*{end}\s*"
+        rf"(?:to|until|till|through|a|au|jusqu'(?:a|en)|hasta|ate|-|–)\s*{end}\b"
+    )
+    return re.compile(f"{between}|{from_to}")
+
+
 def _duration(sentence: str, language: str) -> str | None:
+    """A length of time the sentence gives ("18 months"), else the period it gives by its ends
+    (written as such: how long it lasted is not for a pattern to count)."""
     words = _spelled()
     folded = fold(sentence)
     for unit, spelled in UNITS.items():
@@ -146,7 +180,8 @@ def _duration(sentence: str, language: str) -> str | None:
         if match:
             count = int(match.group(1)) if match.group(1).isdigit() else words[match.group(1)]
             return format_unit(count, f"duration-{unit}", length="long", locale=language)
-    return None
+    period = date_range(sentence)
+    return format_interval(*period, locale=language) if period else None
 
 
 def _money(sentence: str, source: str, language: str) -> str | None:
@@ -169,7 +204,16 @@ def _spelled() -> dict[str, int]:
     return {fold(word): n for n, spelled in SPELLED_NUMBERS.items() for word in spelled.split()}
 
 
-def _date(sentence: str, language: str) -> str | None:
+def _date(sentence: str, question: Question) -> str | None:
+    """The date the sentence gives; of a period it gives by its ends, the end the question asks
+    for ("when did it end?"), else the whole period."""
+    language = question.language
+    period = date_range(sentence)
+    if period:
+        start, end, skeleton = period
+        if question.wants("ended") != question.wants("began"):
+            return format_skeleton(skeleton, end if question.wants("ended") else start, locale=language)
+        return format_interval(start, end, skeleton, locale=language)
     months = "|".join(sorted(MONTHS, key=len, reverse=True))
     folded = fold(sentence)
     day_first = re.search(rf"\b(\d{{1,2}})(?:er)? (?:de )?({months}) (?:de )?((?:19|20)\d{{2}})\b", folded)

@@ -58,6 +58,14 @@ def test_a_sentence_answers_about_a_place_only_if_it_names_that_place_in_any_lan
     assert not holds_answer(question, _sentence("A delegation of six made a study visit to Italy."))
 
 
+def test_a_period_given_by_its_ends_says_how_long_something_lasted() -> None:
+    question = analyse("How long did the Ecuador Action last?")
+    assert holds_answer(
+        question, _sentence("La Acción se desarrolló entre mayo de 2018 y noviembre de 2020.", "es")
+    )
+    assert not holds_answer(question, _sentence("La Acción comenzó en mayo de 2018.", "es"))
+
+
 def test_a_length_of_time_or_a_share_is_no_count_of_things() -> None:
     question = analyse("How many applications did the office receive in 2017?")
     assert not holds_answer(

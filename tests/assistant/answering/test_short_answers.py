@@ -33,6 +33,25 @@ def test_a_date_is_written_in_the_question_language() -> None:
     assert _fact("¿Cuándo se aprobó?", "La política se aprobó en junio de 2021.", "es") == "junio de 2021"
 
 
+def test_of_a_period_given_by_its_ends_the_end_asked_for_is_given() -> None:
+    sentence = "La Acción se desarrolló entre mayo de 2018 y noviembre de 2020 y combinó dos líneas."
+    assert _fact("When did the Ecuador Action end?", sentence, "es", "Ecuador") == "November 2020"
+    assert _fact("Quand l’Action a-t-elle commencé ?", sentence, "es", "Ecuador") == "mai 2018"
+    assert (
+        _fact("When did the Action run?", sentence, "es", "Ecuador") == "May 2018\u2009–\u2009November 2020"
+    )
+    assert (
+        _fact("How long did the Action last?", sentence, "es", "Ecuador")
+        == "May 2018\u2009–\u2009November 2020"
+    )
+    assert _fact("Em que ano terminou?", "The Action ran from 2016 to 2018.", "en", "Jamaica") == "2018"
+
+
+def test_two_years_named_together_are_no_period() -> None:
+    sentence = "Las solicitudes de 2018 y 2019 se registraron en Quito."
+    assert _fact("¿Cuándo terminó el registro?", sentence, "es", "Ecuador") == "2018"
+
+
 def test_a_duration_and_an_amount_are_localised() -> None:
     assert (
         _fact("Combien de temps a duré la visite ?", "The visit lasted three weeks.", "en")
