@@ -3,8 +3,8 @@
 Each sentence of a text chunk is embedded for the answer engine; the chunk's own vector is the
 L2-normalised mean of those vectors, so ingest embeds each character once (a chunk of one
 sentence is embedded once and the sentence shares its vector). On both dev sets this answers as
-the embedded passage did, out-of-fold and in-sample; a mean weighted by the sentences' lengths
-lost two facts (benchmarks/results/passage_vectors.md).
+the embedded passage did, out-of-fold and in-sample, while a mean weighted by the sentences'
+lengths lost a fact and an Action cited first (benchmarks/results/passage_vectors.md).
 """
 
 from __future__ import annotations
