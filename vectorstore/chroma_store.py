@@ -11,7 +11,7 @@ Casebook is brought up to date when it is opened (`migration.py`).
 Each chunk of a text section carries its sentences and their vectors in its metadata
 (`metadata.py`), not as rows of their own: nothing searches sentences by vector, so they need
 no place in Chroma's vector index, and a chunk and its sentences are written (and deleted) as one
-record.
+record. Such a chunk's own vector is made from its sentences' (`passage_vectors.py`).
 
 On a server (`from_url`) the connection is opened lazily and retried on each call: a server that
 is down raises `StoreUnavailableError` (never a raw HTTP error), and the same store works again
@@ -40,7 +40,7 @@ from filelock import FileLock
 from ingest.models import SECTION_KEYS, Chunk
 from ingest.sentences import split_sentences
 from vectorstore import metadata as md
-from vectorstore import migration
+from vectorstore import migration, passage_vectors
 from vectorstore.chroma_embedding import CasebookEmbeddingFunction
 from vectorstore.embeddings import CasebookEmbeddings
 from vectorstore.filters import SearchFilters
@@ -258,21 +258,25 @@ class ChunkStore:
     def embed(self, chunks: Sequence[Chunk]) -> ChunkVectors:
         """The vectors `add` writes for `chunks`, made in one `embed_documents` call (the backend
         packs short texts many to an engine call, so chunks of several files are best embedded
-        together): each passage's, and each sentence's of the chunks of a text section
-        (`SECTION_KEYS`, the only ones the answer engine weighs). A chunk that is one sentence
-        lends it its own vector; notes, criteria lists and back covers have no sentence rows.
-        (A chunk vector made from its sentences' mean would save more, but it answers worse:
-        on the dev questions 105/112 facts cited instead of 107/112, README "Retrieval tuning".)"""
+        together). Each sentence of the chunks of a text section (`SECTION_KEYS`, the only ones the
+        answer engine weighs) is embedded, and such a chunk's vector is the normalised mean of its
+        sentences' (`passage_vectors.py`), so no text is embedded twice. A chunk that is one
+        sentence is embedded once and lends that vector to its sentence; notes, criteria lists and
+        back covers have no sentence rows and are embedded whole."""
         sentences = _sentence_rows(chunks)
         embedded = [s for s in sentences if s.embedded]
-        vectors = self.embeddings.embed_documents([c.text for c in chunks] + [s.text for s in embedded])
-        passages = {c.id: v for c, v in zip(chunks, vectors[: len(chunks)], strict=True)}
-        of_sentence = {s.id: v for s, v in zip(embedded, vectors[len(chunks) :], strict=True)}
+        derived = {s.chunk_id for s in embedded}
+        whole = [c for c in chunks if c.id not in derived]
+        vectors = self.embeddings.embed_documents([c.text for c in whole] + [s.text for s in embedded])
+        passages = {c.id: v for c, v in zip(whole, vectors[: len(whole)], strict=True)}
+        of_sentence = {s.id: v for s, v in zip(embedded, vectors[len(whole) :], strict=True)}
         rows: dict[str, list[tuple[_SentenceRow, list[float]]]] = {}
         for s in sentences:
             rows.setdefault(s.chunk_id, []).append(
                 (s, of_sentence[s.id] if s.embedded else passages[s.chunk_id])
             )
+        for chunk_id in derived:
+            passages[chunk_id] = passage_vectors.from_sentences([v for _, v in rows[chunk_id]])
         return ChunkVectors(passages, rows)
 
     @_reachable

@@ -31,10 +31,11 @@ from ingest.models import Chunk
 
 Metadata = dict[str, str | int | float | bool | list[int]]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # 1: criteria as "4,10" plus crit_N flags, "" and 0 for missing values
 # 2: each sentence a row (with its vector in the vector index) of a `<name>_sentences` collection
-SCHEMA_KEY = "metadata_schema"  # collection metadata: the schema its records follow
+# 3: a text chunk's vector embedded from its whole text, not made from its sentences'
+SCHEMA_KEY = "metadata_schema"  # collection metadata: the schema its records (and vectors) follow
 
 # Keys of the stored metadata (the text itself is Chroma's document).
 CASE_STUDY_ID = "case_study_id"

@@ -5,10 +5,13 @@ Schema 1 (before `metadata_schema` was recorded) stored criteria as the text "4,
 unreadable years, and no country code; its collections recorded no embedding function. Schemas
 1 and 2 kept each sentence of a text chunk as a row of a sibling collection `<name>_sentences`
 (its document the sentence, its metadata the `chunk_id` and `order`), with its vector in that
-collection's vector index. `migrate` rewrites each record's metadata to the current schema
-(`metadata.py`), packs each chunk's sentence rows, vectors unchanged, into its metadata, marks
-the collection and then deletes the sentences' collection; ids, documents and vectors stay as
-they are. Running it again, or in two processes at once, changes nothing more.
+collection's vector index. Schemas 1 to 3 embedded a text chunk's whole text for its vector;
+schema 4 makes it from the chunk's sentence vectors (`passage_vectors.py`). `migrate` rewrites
+each record's metadata to the current schema (`metadata.py`), packs each chunk's sentence rows,
+vectors unchanged, into its metadata, gives each chunk with sentences the vector made from
+theirs, marks the collection and then deletes the sentences' collection; ids, documents and
+the vectors of chunks without sentences stay as they are. Running it again, or in two processes
+at once, changes nothing more.
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ from chromadb.api.models.Collection import Collection
 from chromadb.errors import NotFoundError
 
 from vectorstore import metadata as md
+from vectorstore import passage_vectors
 from vectorstore.chroma_embedding import CasebookEmbeddingFunction
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+SAME_VECTOR = 1e-6  # Chroma gives back a stored vector within a float32 step or so, not bit for bit
 SENTENCES_SUFFIX = "_sentences"  # schema 1 and 2: the sibling collection of the sentence rows
 _LEGACY_FLAG = re.compile(r"crit_\d+")
 _LEGACY_NO_YEAR = 0
@@ -54,8 +59,8 @@ def upgrade_patch(metadata: Mapping[str, Any]) -> dict[str, Any]:
 
 def migrate(client: ClientAPI, collection: Collection) -> int:
     """Rewrite every record's metadata to the current schema, with its sentences moved in from
-    the sentences' collection (then deleted), and record the schema on the collection; returns
-    the number of records whose metadata changed."""
+    the sentences' collection (then deleted), make each text chunk's vector from its sentences',
+    and record the schema on the collection; returns the number of records changed."""
     changed = _upgrade_metadata(collection)
     sentences = _sentences_collection(client, collection)
     if sentences is not None:
@@ -63,6 +68,7 @@ def migrate(client: ClientAPI, collection: Collection) -> int:
             changed |= _move_sentences(sentences, collection)
         except NotFoundError:  # another process moved them (the same values) and deleted it
             logger.info("Collection %s: sentences moved by another process", collection.name)
+    changed |= _derive_passage_vectors(collection)
     collection.modify(metadata={**(collection.metadata or {}), md.SCHEMA_KEY: md.SCHEMA_VERSION})
     if sentences is not None:
         try:
@@ -101,6 +107,31 @@ def _move_sentences(sentences: Collection, chunks: Collection) -> set[str]:
         )
         moved.update(ordered)
     return moved
+
+
+def _derive_passage_vectors(collection: Collection) -> set[str]:
+    """Give each chunk that has sentences the vector made from theirs (nothing is embedded);
+    returns the ids whose vector changed."""
+    ids = collection.get(include=[])["ids"]
+    changed: set[str] = set()
+    for start in range(0, len(ids), BATCH):
+        records = collection.get(ids=ids[start : start + BATCH], include=["metadatas", "embeddings"])
+        stored: Any = records["embeddings"]
+        derived: dict[str, list[float]] = {}
+        for record_id, metadata, old in zip(records["ids"], records["metadatas"] or [], stored, strict=True):
+            vector = _vector_from_sentences(metadata)
+            if vector is not None and not np.allclose(vector, old, rtol=0, atol=SAME_VECTOR):
+                derived[record_id] = vector
+        if derived:
+            collection.update(ids=list(derived), embeddings=list(derived.values()))  # type: ignore[arg-type]
+        changed.update(derived)
+    return changed
+
+
+def _vector_from_sentences(metadata: Mapping[str, Any]) -> list[float] | None:
+    """The vector of a record's stored sentences (`passage_vectors.py`); None when it has none."""
+    sentences = md.sentences_from_metadata(metadata)
+    return passage_vectors.from_sentences([vector for _, vector in sentences]) if sentences else None
 
 
 def _as_sentence(row: tuple[Any, Any]) -> tuple[str, np.ndarray]:

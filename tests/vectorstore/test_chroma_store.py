@@ -14,7 +14,7 @@ import pytest
 from ingest.models import NOTES_SECTION, SECTION_KEYS, Chunk
 from ingest.sentences import split_sentences
 from tests.paths import ROOT
-from vectorstore import chroma_store
+from vectorstore import chroma_store, passage_vectors
 from vectorstore.chroma_store import ChunkStore, ModelMismatchError
 from vectorstore.embeddings import SentenceTransformerEmbeddings, UseEmbeddings
 
@@ -106,6 +106,36 @@ def test_each_sentence_of_a_text_chunk_is_stored_in_order_with_its_own_vector(
     assert [text for text, _ in stored] == sentences
     expected = np.asarray(use.embed_documents(sentences))
     assert np.allclose(np.asarray([vector for _, vector in stored]), expected, atol=1e-5)
+
+
+def test_a_text_chunk_s_vector_is_made_from_its_sentences_vectors(
+    fresh_store: ChunkStore, use: UseEmbeddings, corpus_chunks: list[Chunk]
+) -> None:
+    chunk = next(c for c in corpus_chunks if len(split_sentences(c.text, c.language)) > 2)
+    fresh_store.add([chunk])
+    stored = fresh_store._collection.get(ids=[chunk.id], include=["embeddings"])["embeddings"][0]
+    sentences = fresh_store.sentence_vectors([chunk.id])[chunk.id]
+    assert np.allclose(stored, passage_vectors.from_sentences([vector for _, vector in sentences]), atol=1e-6)
+    mean = np.mean(use.embed_documents(split_sentences(chunk.text, chunk.language)), axis=0)
+    assert np.allclose(stored, mean / np.linalg.norm(mean), atol=1e-5)
+
+
+def test_no_text_is_embedded_twice(
+    fresh_store: ChunkStore, use: UseEmbeddings, corpus_chunks: list[Chunk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = next(c for c in corpus_chunks if len(split_sentences(c.text, c.language)) > 2)
+    notes = replace(corpus_chunks[0], id="notes-0", section=NOTES_SECTION)
+    one = replace(corpus_chunks[0], id="one-sentence", text="The shelter opened in 2017 in Amman.")
+    embedded: list[str] = []
+    embed_documents = use.embed_documents
+
+    def recording(texts: list[str]) -> list[list[float]]:
+        embedded.extend(texts)
+        return embed_documents(texts)
+
+    monkeypatch.setattr(use, "embed_documents", recording)
+    fresh_store.add([text, notes, one])
+    assert sorted(embedded) == sorted([notes.text, one.text, *split_sentences(text.text, text.language)])
 
 
 def test_a_chunk_of_one_sentence_lends_it_its_own_vector(

@@ -1,11 +1,13 @@
-"""An index written by an earlier Casebook (metadata schema 1 or 2) is migrated in place on first
-open, embedded and on a real `chroma run` server: nothing lost, nothing duplicated, nothing
-re-embedded, and every filter works on it.
+"""An index written by an earlier Casebook (metadata schema 1, 2 or 3) is migrated in place on
+first open, embedded and on a real `chroma run` server: nothing lost, nothing duplicated, nothing
+re-embedded (a text chunk takes the vector made from its stored sentences'), and every filter
+works on it.
 
 The fixture writes the old formats with plain chromadb, as the earlier `ChunkStore`s did. Both
 kept each sentence of a text chunk as a row of a `<name>_sentences` collection. Schema 1 also
 stored criteria as the text "4,10" plus `crit_N` flags, "" for a missing theme, action, country
 or years, 0 for unreadable years, no country code, and no embedding function in the configuration.
+Schemas 1 to 3 embedded each chunk's whole text for its vector.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from ingest.models import SECTION_KEYS, Chunk
 from ingest.sentences import split_sentences
 from tests.chroma_server import ChromaServer
 from vectorstore import metadata as md
-from vectorstore import migration
+from vectorstore import migration, passage_vectors
 from vectorstore.chroma_embedding import CasebookEmbeddingFunction
 from vectorstore.chroma_store import DEFAULT_COLLECTION, ChunkStore
 from vectorstore.embeddings import CasebookEmbeddings, UseEmbeddings
@@ -179,7 +181,46 @@ def test_a_migrated_index_is_not_re_embedded(legacy: Legacy) -> None:
     after = legacy.records()
     assert _by_id(after, "documents") == _by_id(legacy.before, "documents")
     before_vectors = _by_id(legacy.before, "embeddings")
-    assert all((vector == before_vectors[i]).all() for i, vector in _by_id(after, "embeddings").items())
+    expected = {
+        chunk_id: passage_vectors.from_sentences([vector for _, vector in legacy.sentences_before[chunk_id]])
+        if chunk_id in legacy.sentences_before
+        else before_vectors[chunk_id]
+        for chunk_id in before_vectors
+    }
+    assert all(
+        np.allclose(vector, expected[i], atol=1e-6) for i, vector in _by_id(after, "embeddings").items()
+    )
+
+
+def test_a_text_chunk_of_several_sentences_gets_their_mean_vector(legacy: Legacy) -> None:
+    before_vectors = _by_id(legacy.before, "embeddings")
+    several = [i for i, rows in legacy.sentences_before.items() if len(rows) > 1 and i != ORPHAN]
+    assert several
+    after = _by_id(legacy.records(), "embeddings")
+    assert not any(np.array_equal(after[i], before_vectors[i]) for i in several)
+
+
+def test_a_schema_3_index_s_text_chunks_get_vectors_made_from_their_sentences(
+    tmp_path: Path, use: UseEmbeddings, corpus_chunks: list[Chunk], back_cover: Chunk
+) -> None:
+    chunks = [c for c in corpus_chunks if c.country == "Paraguay"] + [back_cover]
+    ChunkStore.persistent(tmp_path, use).add(chunks)
+    client = chromadb.PersistentClient(path=str(tmp_path), settings=_SETTINGS)
+    old = client.get_collection(DEFAULT_COLLECTION)
+    whole = dict(zip([c.id for c in chunks], use.embed_documents([c.text for c in chunks]), strict=True))
+    old.update(ids=list(whole), embeddings=list(whole.values()))  # type: ignore[arg-type]
+    old.modify(metadata={**(old.metadata or {}), md.SCHEMA_KEY: 3})
+    store = ChunkStore.persistent(tmp_path, use)
+    sentences = store.sentence_vectors(list(whole))
+    records = client.get_collection(DEFAULT_COLLECTION).get(include=["embeddings"])
+    for chunk_id, vector in zip(records["ids"], list(records["embeddings"]), strict=True):
+        if chunk_id in sentences:
+            derived = passage_vectors.from_sentences([v for _, v in sentences[chunk_id]])
+            assert np.allclose(vector, derived, atol=1e-6)
+        else:
+            assert np.allclose(vector, whole[chunk_id], atol=1e-6)
+    assert sentences and back_cover.id not in sentences
+    assert client.get_collection(DEFAULT_COLLECTION).metadata[md.SCHEMA_KEY] == md.SCHEMA_VERSION == 4
 
 
 def test_a_migrated_index_keeps_each_chunk_s_sentences_in_order_with_the_same_vectors(
