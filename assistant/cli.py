@@ -20,7 +20,7 @@ from assistant.answering.answers import Answer, passage_json
 from assistant.answering.conversation import Turn, load_history, parse_history
 from assistant.errors import CasebookError, InputFileError, UsageError, translated
 from assistant.library.index import IngestReport
-from assistant.quiz.export import QUIZ_FORMATS
+from assistant.quiz.formats import QUIZ_FORMATS
 from assistant.service import Casebook
 from assistant.settings import Settings
 from assistant.types import LANGUAGES, SECTION_KEYS, ScoredChunk, SearchFilters

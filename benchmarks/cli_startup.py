@@ -4,8 +4,9 @@ The bare minimum, in a fresh process: open the Chroma store, load the embedding 
 question, one query (Chroma and Casebook's embedding backend, nothing else). The CLI is started
 as the `casebook` console script starts it. Both read the same index (the bundled library, built
 by the CLI on first use in a temporary CASEBOOK_HOME unless --home is given). Casebook's cache
-folder (ingest/cache.py) is a temporary one, empty at first as after an install: the first run
-of each command fills or warms what it needs and is reported apart; then the runs alternate and
+folder (ingest/cache.py) is a temporary one per source tree, empty at first as after an install
+(two trees whose cache keys differ would each remove the other's files): the first run of each
+command fills or warms what it needs and is reported apart; then the runs alternate and
 their medians and fastest runs are compared. Python's bytecode of each tree is written on its
 first run and reused after, as an installed `casebook`'s is (pip compiles it at install), even
 where PYTHONDONTWRITEBYTECODE is set: else every run would compile each project module again.
@@ -117,26 +118,28 @@ def run(home: Path, cache: Path, repeat: int, before: Path | None, question: str
     trees = {"casebook ask (this tree)": ROOT} | (
         {"casebook ask (--before)": before.resolve()} if before else {}
     )
+    envs = {name: {**env, "XDG_CACHE_HOME": f"{cache}-{number}"} for number, name in enumerate(trees)}
     commands = {
-        name: ([sys.executable, "-c", CONSOLE_SCRIPT, "ask", question], tree) for name, tree in trees.items()
+        name: ([sys.executable, "-c", CONSOLE_SCRIPT, "ask", question], tree, envs[name])
+        for name, tree in trees.items()
     }
     bare = [sys.executable, __file__, "--question", question, "--bare", str(home.resolve())]
-    commands["bare minimum"] = ([*bare, settings.collection, settings.embedding_model], ROOT)
+    commands["bare minimum"] = ([*bare, settings.collection, settings.embedding_model], ROOT, env)
     index = [sys.executable, "-c", CONSOLE_SCRIPT, "stats"]  # the CLI indexes the library on first use
     subprocess.run(
         index, cwd=ROOT, env={**env, "XDG_CACHE_HOME": f"{cache}-indexing"}, check=True, capture_output=True
     )
     load_before = os.getloadavg()
     timings: dict[str, Timings] = {}
-    for name, (command, cwd) in commands.items():
-        wall, _, output = timed(command, cwd, env)
+    for name, (command, cwd, command_env) in commands.items():
+        wall, _, output = timed(command, cwd, command_env)
         timings[name] = Timings(first=wall, output=output)
     for _ in range(repeat):
-        for name, (command, cwd) in commands.items():
-            wall, used, _ = timed(command, cwd, env)
+        for name, (command, cwd, command_env) in commands.items():
+            wall, used, _ = timed(command, cwd, command_env)
             timings[name].wall.append(wall)
             timings[name].cpu.append(used)
-    imports = {name: import_seconds(tree, env) for name, tree in trees.items()}
+    imports = {name: import_seconds(tree, envs[name]) for name, tree in trees.items()}
     header = (
         f'`casebook ask "{question}"` on the indexed bundled library (embeddings {settings.embedding_model}), '
         "against the bare minimum (open the store, load the model, embed the question, one query) in a "

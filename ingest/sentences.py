@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 from functools import cache
+from typing import TYPE_CHECKING
 
-import pysbd
+if TYPE_CHECKING:
+    import pysbd
 
 log = logging.getLogger(__name__)
 
 
 @cache
 def _segmenter(language: str) -> pysbd.Segmenter:
+    import pysbd  # on first use: a one-shot question splits no sentences
+
     try:
         return pysbd.Segmenter(language=language, clean=False)
     except ValueError:

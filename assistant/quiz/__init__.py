@@ -5,7 +5,7 @@ items = build_quiz(casebook, QuizRequest(action_ids=("some-action-id",), n=10, s
 text = export_quiz(items, "gift")  # gift | moodle-xml | md | csv | json
 
 Each name is imported from its module on first use (as `assistant.Casebook` is), so that the
-CLI reads `assistant.quiz.export.QUIZ_FORMATS` for its options without loading the builder.
+CLI reads `assistant.quiz.formats.QUIZ_FORMATS` for its options without loading the builder.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from assistant.quiz.builder import build_quiz, generate_quiz, is_supported, scope_actions
-    from assistant.quiz.export import QUIZ_FORMATS, export_quiz, gift_escape
+    from assistant.quiz.export import export_quiz, gift_escape
+    from assistant.quiz.formats import QUIZ_FORMATS
     from assistant.quiz.models import QUIZ_KINDS, QuizCitation, QuizError, QuizItem, QuizRequest, wording
 
 __all__ = [
@@ -35,7 +36,8 @@ __all__ = [
 ]
 _MODULE_OF = {
     **dict.fromkeys(("build_quiz", "generate_quiz", "is_supported", "scope_actions"), "builder"),
-    **dict.fromkeys(("QUIZ_FORMATS", "export_quiz", "gift_escape"), "export"),
+    **dict.fromkeys(("export_quiz", "gift_escape"), "export"),
+    "QUIZ_FORMATS": "formats",
     **dict.fromkeys(
         ("QUIZ_KINDS", "QuizCitation", "QuizError", "QuizItem", "QuizRequest", "wording"), "models"
     ),

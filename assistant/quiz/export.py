@@ -1,7 +1,7 @@
 """Quiz exporters: Moodle GIFT, Moodle XML, Markdown for print, CSV and JSON.
 
-Each takes the items `build_quiz` made and returns the file's text; `QUIZ_FORMATS` maps each
-format name to its usual file suffix.
+Each takes the items `build_quiz` made and returns the file's text, in one of the formats of
+`QUIZ_FORMATS` (`formats.py`).
 """
 
 from __future__ import annotations
@@ -14,15 +14,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 
+from assistant.quiz.formats import QUIZ_FORMATS
 from assistant.quiz.models import QuizError, QuizItem, wording
 
-QUIZ_FORMATS: dict[str, str] = {
-    "gift": ".gift",
-    "moodle-xml": ".xml",
-    "md": ".md",
-    "csv": ".csv",
-    "json": ".json",
-}
 CSV_COLUMNS = (
     "number",
     "kind",
