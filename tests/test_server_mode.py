@@ -25,8 +25,10 @@ from assistant.settings import LanguageModelSettings, Settings
 from tests.chroma_server import ChromaServer, TokenGateway, free_port
 from tests.paths import SYNTHETIC
 from vectorstore.chroma_store import StoreUnavailableError
+from vectorstore.filters import SearchFilters
 
 NEPAL = "en_nepal_2012-2014_migration_and_development_policy.txt"
+ARMENIA = "fr_armenie_2018-2020_enregistrement_demandes_asile.txt"
 TOKEN = "team-token-3f9a"
 
 
@@ -74,16 +76,19 @@ def test_ask_answers_from_the_server(server_casebook: Casebook) -> None:
 def test_a_down_server_raises_store_unavailable_and_recovers_when_back(
     server_casebook: Casebook, chroma_server: ChromaServer
 ) -> None:
-    assert server_casebook.search("migration and development", k=3)
+    question = "Which ministry did MIEUX assist in Nepal?"
+    assert server_casebook.ask(question).citations
     chroma_server.stop()
     try:
         with pytest.raises(
             StoreUnavailableError, match=r"Chroma server at http://127\.0\.0\.1:\d+ is not reachable"
         ):
-            server_casebook.search("migration and development", k=3)
+            server_casebook.ask(question)  # an answer reads the passages' sentences from the store
+        # a search reads only the passages held in memory
+        assert server_casebook.search("migration and development", k=3)
     finally:
         chroma_server.start()
-    assert server_casebook.search("migration and development", k=3)  # same object, no restart
+    assert server_casebook.ask(question).citations  # same object, no restart
 
 
 def test_cli_reports_an_unreachable_server_in_one_line(
@@ -138,3 +143,27 @@ def test_a_wrong_token_is_reported_in_one_line(
     assert code == cli.EXIT_SOME_FAILED
     assert err == f"casebook: the Chroma server at {gateway.url} refused the token: HTTP 401"
     assert gateway.refused > 0
+
+
+def test_what_another_process_writes_to_the_server_is_searched_by_both_sides(
+    chroma_server: ChromaServer, library_folder: Path, tmp_path: Path
+) -> None:
+    """Two hosts share CASEBOOK_HOME and the server: the one that did not ingest searches the
+    new file's passages by vector and by word once the records changed, and stops when removed."""
+    settings = Settings(
+        home=tmp_path / "home",
+        chroma_url=chroma_server.url,
+        collection=f"c{uuid.uuid4().hex[:12]}",
+        embedding_model="use-multilingual",
+        language_model=LanguageModelSettings(model=None),
+    )
+    reader, writer = Casebook(settings), Casebook(settings)
+    writer.ingest([library_folder])
+    armenia = SearchFilters(sources=(ARMENIA,))
+    assert reader.search("migration and development", k=3)  # the reader's indexes are built
+    shutil.copy(SYNTHETIC / ARMENIA, tmp_path / ARMENIA)
+    writer.ingest([tmp_path / ARMENIA])
+    found = reader.search("enregistrement des demandes d'asile", k=3, filters=armenia)
+    assert len(found) == 3 and all(r.dense is not None and r.lexical is not None for r in found)
+    writer.library.remove(str(tmp_path / ARMENIA))
+    assert reader.search("enregistrement des demandes d'asile", k=3, filters=armenia) == []

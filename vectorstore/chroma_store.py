@@ -42,6 +42,7 @@ from ingest.sentences import split_sentences
 from vectorstore import metadata as md
 from vectorstore import migration, passage_vectors
 from vectorstore.chroma_embedding import CasebookEmbeddingFunction
+from vectorstore.dense import DenseIndex
 from vectorstore.embeddings import CasebookEmbeddings
 from vectorstore.filters import SearchFilters
 
@@ -320,48 +321,57 @@ class ChunkStore:
 
     @_reachable
     def all_chunks(self) -> list[Chunk]:
-        """Every stored chunk, ordered by source, case study and position. Read in pages: a Chroma
-        server refuses one read of some 50,000 chunks ("too many SQL variables")."""
+        """Every stored chunk, ordered by source, case study and position."""
+        return self._read_all(with_vectors=False)[0]
+
+    @_reachable
+    def all_passages(self) -> tuple[list[Chunk], np.ndarray]:
+        """Every stored chunk, ordered as `all_chunks`, with its passage vector: a float32
+        matrix of one row per chunk, in the same order, read in the same pages."""
+        return self._read_all(with_vectors=True)
+
+    def _read_all(self, with_vectors: bool) -> tuple[list[Chunk], np.ndarray]:
+        """Every chunk, sorted, and (with `with_vectors`) their vectors in the same order. Read in
+        pages: a Chroma server refuses one read of some 50,000 chunks ("too many SQL variables")."""
+        include: Any = ["documents", "metadatas", *(["embeddings"] if with_vectors else [])]
         chunks: list[Chunk] = []
+        pages: list[np.ndarray] = []
         while True:
-            records = self._collection.get(
-                include=["documents", "metadatas"], limit=READ_PAGE, offset=len(chunks)
-            )
+            records = self._collection.get(include=include, limit=READ_PAGE, offset=len(chunks))
             chunks.extend(_stored_chunks(records["ids"], records["documents"], records["metadatas"]))
+            if with_vectors and records["ids"]:
+                pages.append(np.asarray(records["embeddings"], dtype=np.float32))
             if len(records["ids"]) < READ_PAGE:
-                return sorted(chunks, key=lambda c: (c.source, c.case_study_id, c.position))
+                break
+        order = sorted(
+            range(len(chunks)), key=lambda i: (chunks[i].source, chunks[i].case_study_id, chunks[i].position)
+        )
+        vectors = np.concatenate(pages)[order] if pages else np.empty((0, 0), dtype=np.float32)
+        return [chunks[i] for i in order], vectors
 
     @_reachable
     def count(self) -> int:
         return self._collection.count()
 
     @_reachable
-    def query(
-        self,
-        text: str,
-        k: int,
-        filters: SearchFilters | None = None,
-        known: Mapping[str, Chunk] | None = None,
-    ) -> list[tuple[Chunk, float]]:
-        """The `k` chunks most similar to `text`, best first, with cosine similarity (1 - distance).
-
-        `known` holds chunks already in memory by id (the lexical index's): Chroma then returns
-        only ids and distances, and only the chunks `known` lacks are read from it (reading
-        texts and metadata is most of a query's time). A Chroma server asked to query a
-        collection whose first passages are being written can fail ("Error creating hnsw
-        segment reader: Nothing found on disk") before its vector index is on disk, so a failed
-        query counts the collection (counting before every query would cost as much as the
-        query): an empty one returns nothing, and one of at most `READ_PAGE` passages is
-        searched by reading its vectors (as `query_among` does)."""
+    def query(self, text: str, k: int, filters: SearchFilters | None = None) -> list[tuple[Chunk, float]]:
+        """The `k` chunks most similar to `text`, best first, with cosine similarity (1 - distance),
+        by Chroma's own (approximate) vector index. Casebook searches its `DenseIndex` instead
+        (`dense.py`); this is the collection as any Chroma client queries it. A Chroma server
+        asked to query a collection whose first passages are being written can fail ("Error
+        creating hnsw segment reader: Nothing found on disk") before its vector index is on
+        disk, so a failed query counts the collection: an empty one returns nothing, and one of
+        at most `READ_PAGE` passages is searched by reading its vectors and comparing them here."""
         self._check_model()
         if k <= 0:
             return []
+        where = filters.to_chroma_where() if filters else None
         try:
             result = self._collection.query(
                 query_embeddings=[self.embeddings.embed_query(text)],  # type: ignore[arg-type]
                 n_results=k,
-                where=filters.to_chroma_where() if filters else None,
-                include=["distances"] if known is not None else ["documents", "metadatas", "distances"],
+                where=where,
+                include=["documents", "metadatas", "distances"],
             )
         except Exception:
             count = self.count()
@@ -369,58 +379,23 @@ class ChunkStore:
                 return []
             if count > READ_PAGE:
                 raise
-            where = filters.to_chroma_where() if filters else None
-            return self._nearest(
-                text, k, self._collection.get(where=where, include=["embeddings"]), known or {}
-            )
+            return self._nearest(text, k, where)
         ids = result["ids"][0]
         similarities = [_similarity(d) for d in (result["distances"] or [[]])[0]]
-        if known is None:
-            chunks = _stored_chunks(ids, (result["documents"] or [[]])[0], (result["metadatas"] or [[]])[0])
-            return list(zip(chunks, similarities, strict=True))
-        return self._with_chunks(ids, similarities, known)
+        chunks = _stored_chunks(ids, (result["documents"] or [[]])[0], (result["metadatas"] or [[]])[0])
+        return list(zip(chunks, similarities, strict=True))
 
-    @_reachable
-    def query_among(
-        self, text: str, k: int, ids: Sequence[str], known: Mapping[str, Chunk]
-    ) -> list[tuple[Chunk, float]]:
-        """The `k` of the chunks `ids` most similar to `text`, as `query` with a filter keeping
-        just them finds them, but their vectors are read by id and compared here: a read by id
-        costs the same however large the collection, where a filtered Chroma query passes over
-        all of it. For a few ids (one Action's passages), not thousands. `known` as in `query`."""
-        self._check_model()
-        if k <= 0 or not ids:
-            return []
-        return self._nearest(text, k, self._collection.get(ids=list(ids), include=["embeddings"]), known)
-
-    def _nearest(
-        self, text: str, k: int, records: Any, known: Mapping[str, Chunk]
-    ) -> list[tuple[Chunk, float]]:
-        """The `k` of the records read (ids and embeddings) most similar to `text`, compared here."""
+    def _nearest(self, text: str, k: int, where: Any) -> list[tuple[Chunk, float]]:
+        """The `k` chunks `where` keeps most similar to `text`, their vectors read and compared here."""
+        records = self._collection.get(where=where, include=["documents", "metadatas", "embeddings"])
         if not records["ids"]:
             return []
-        vectors = np.asarray(records["embeddings"], dtype=np.float32)
-        query = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
-        distances = 1.0 - vectors @ query  # cosine distance, as Chroma's: the vectors are unit length
-        best = np.argsort(distances, kind="stable")[:k]
-        found = [records["ids"][i] for i in best]
-        return self._with_chunks(found, [_similarity(float(distances[i])) for i in best], known)
-
-    def _with_chunks(
-        self, ids: Sequence[str], similarities: Sequence[float], known: Mapping[str, Chunk]
-    ) -> list[tuple[Chunk, float]]:
-        """Each id's chunk (from `known`, else read from the store) with its similarity; ids
-        deleted meanwhile are left out."""
-        missing = self._chunks([i for i in ids if i not in known])
-        found = [(known.get(i) or missing.get(i), s) for i, s in zip(ids, similarities, strict=True)]
-        return [(chunk, similarity) for chunk, similarity in found if chunk is not None]
-
-    def _chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
-        """The stored chunks of these ids, by id (ids deleted meanwhile are left out)."""
-        if not ids:
-            return {}
-        records = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
-        return {c.id: c for c in _stored_chunks(records["ids"], records["documents"], records["metadatas"])}
+        chunks = _stored_chunks(records["ids"], records["documents"], records["metadatas"])
+        dense = DenseIndex(np.asarray(records["embeddings"]), self.embeddings.model_id)
+        return [
+            (chunks[row], similarity)
+            for row, similarity in dense.search(self.embeddings.embed_query(text), k)
+        ]
 
     def _open_collection(self, model_id: str | None = None) -> Collection:
         """The chunks' collection, created when missing for vectors of `model_id`, recording the

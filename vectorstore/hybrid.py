@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) and lexical (BM25) results fused by a weighted sum of their
+"""Hybrid retrieval: dense (passage vectors) and lexical (BM25) results fused by a weighted sum of their
 scores, each scaled to [0, 1] over the query's candidates.
 
 BM25 rarely matches across languages, so its vote counts fully for chunks in the query's
@@ -9,20 +9,14 @@ retriever and tracing stack).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
 from ingest.models import Chunk
-from vectorstore.chroma_store import ChunkStore
+from vectorstore.dense import DenseIndex
+from vectorstore.embeddings import CasebookEmbeddings
 from vectorstore.filters import SearchFilters
 from vectorstore.lexical import LexicalIndex
-
-READ_BY_ID = 96  # a filter keeping at most this many chunks: their vectors are read and compared here
-OVERFETCH = 2  # an unfiltered dense query asks for this many times the share of chunks a filter drops
-MAX_UNFILTERED = 1000  # more than this, and the filter goes to Chroma after all
 
 
 @dataclass
@@ -46,17 +40,18 @@ class FusionWeights:
 
 @dataclass
 class HybridSearcher:
-    """Searches a `ChunkStore` and a `LexicalIndex` over the same chunks and fuses the results.
+    """Searches a `DenseIndex` and a `LexicalIndex` over the same chunks (row for row) and fuses
+    the results.
 
     `expand_query` rewrites the lexical query only (e.g. spelling out acronyms); the dense side
-    gets the question as asked. Both hold the same chunks, so the dense side takes only ids and
-    distances from Chroma and the chunks themselves from the lexical index, and a filtered
-    search finds which chunks the filter keeps in the lexical index's columns rather than ask
-    Chroma to filter (a filtered Chroma query passes over the whole collection: see `_dense`).
+    gets the question as asked, embedded by `embeddings`. A filter is applied to both sides with
+    the lexical index's mask of the chunks it keeps, so a filtered search costs what an unfiltered
+    one costs, and the store (Chroma) is not queried at all.
     """
 
-    store: ChunkStore
+    embeddings: CasebookEmbeddings
     lexical: LexicalIndex
+    dense: DenseIndex
     weights: FusionWeights
     expand_query: Callable[[str], str] | None = None
 
@@ -71,26 +66,10 @@ class HybridSearcher:
         return self._fuse(dense, lexical, language)[:k]
 
     def _dense(self, query: str, k: int, filters: SearchFilters | None) -> list[tuple[Chunk, float]]:
-        """The `k` chunks `filters` keeps that are most similar to `query`, without a filtered
-        Chroma query where a cheaper one finds the same: a filter that keeps a few chunks has
-        their vectors compared here (`ChunkStore.query_among`); one that keeps many has an
-        unfiltered query ask for enough more chunks that `k` of them pass. Its cost depends on
-        the share of chunks the filter keeps, not on the size of the collection."""
-        known = self.lexical.by_id
-        if filters is None or filters.is_empty():
-            return self.store.query(query, k, known=known)
-        kept = self.lexical.kept(filters)
-        count = int(np.count_nonzero(kept))
-        if count <= READ_BY_ID:
-            ids = [self.lexical.chunks[row].id for row in np.flatnonzero(kept)]
-            return self.store.query_among(query, k, ids, known)
-        wanted = math.ceil(k * len(kept) / count * OVERFETCH)
-        if wanted <= MAX_UNFILTERED:
-            found = self.store.query(query, wanted, known=known)
-            passing = [(chunk, s) for chunk, s in found if self.lexical.is_kept(kept, chunk.id)]
-            if len(passing) >= k or len(found) < wanted:  # k passed, or the collection is all read
-                return passing[:k]
-        return self.store.query(query, k, filters, known=known)
+        """The `k` chunks `filters` keeps that are most similar to `query`, with their cosine similarity."""
+        kept = self.lexical.kept(filters) if filters is not None and not filters.is_empty() else None
+        found = self.dense.search(self.embeddings.embed_query(query), k, kept)
+        return [(self.lexical.chunks[row], similarity) for row, similarity in found]
 
     def _fuse(
         self,

@@ -22,6 +22,7 @@ from vectorstore import metadata as md
 from vectorstore.analysis import STEMMER_NAMES, TermAnalyzer
 from vectorstore.bm25 import BM25Weights
 from vectorstore.filters import FilterColumns, SearchFilters
+from vectorstore.ranking import best_rows
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ class LexicalIndex:
         found = scores > 0
         if filters is not None and not filters.is_empty():
             found &= self.kept(filters)
-        return [(self.chunks[i], float(scores[i])) for i in _best(scores, np.flatnonzero(found), k)]
+        return [(self.chunks[i], float(scores[i])) for i in best_rows(scores, np.flatnonzero(found), k)]
 
     def _query_scores(self, query: str, language: str | None) -> np.ndarray:
         """Every chunk's BM25 score for `query`, read-only (the array is kept for its next search)."""
@@ -133,13 +134,3 @@ class LexicalIndex:
         kept = filters.mask(self._columns)
         kept.flags.writeable = False
         return kept
-
-
-def _best(scores: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
-    """The `k` of `rows` (ascending) with the highest scores, best first; ties keep row order.
-
-    Only rows that may be among the best (a score at least the k-th best) are sorted."""
-    if len(rows) > k:
-        kth = np.partition(scores[rows], len(rows) - k)[len(rows) - k]
-        rows = rows[scores[rows] >= kth]
-    return rows[np.argsort(-scores[rows], kind="stable")][:k]

@@ -8,11 +8,15 @@ Readers never see a half-written file: a file's record is marked pending before 
 written, and `searcher()` drops the chunks of pending records from every result (the ids are
 read after the search, so a chunk that reached the store during the search is caught too).
 
-With `CASEBOOK_CHROMA_URL` the chunks and vectors live on a Chroma server, while the lexical
-index and the ingest records stay in CASEBOOK_HOME: the lexical index is derived data, rebuilt
-from the store whenever the records' generation changes, and the records are small local
-bookkeeping. A team deployment shares them through the same CASEBOOK_HOME volume (the ingest
-lock lives there too), or lets each host rebuild its lexical index from the server.
+Searching reads no Chroma: the lexical index and the passage vectors (`DenseIndex`) are held
+in memory, derived from one read of the store and saved together in CASEBOOK_HOME, and both are
+rebuilt whenever the records' generation changes (an ingest or a removal, by this process or by
+another one sharing CASEBOOK_HOME), so a search never sees one side newer than the other.
+
+With `CASEBOOK_CHROMA_URL` the chunks and vectors live on a Chroma server, while the in-memory
+indexes' saved copy and the ingest records stay in CASEBOOK_HOME: the indexes are derived data,
+and the records are small local bookkeeping. A team deployment shares them through the same CASEBOOK_HOME volume (the ingest
+lock lives there too), or lets each host rebuild its indexes from the server.
 
 Reading and chunking files (`ingest.loader`, `ingest.chunker`) is imported by `ingest` itself:
 a command that only searches the library, such as a one-shot question, does not load it.
@@ -38,6 +42,7 @@ from ingest.models import Chunk, Publication
 from ingest.readers import SUPPORTED_SUFFIXES
 from ingest.taxonomy import Taxonomy, load_taxonomy
 from vectorstore.chroma_store import ChunkStore
+from vectorstore.dense import DenseIndex
 from vectorstore.embeddings import make_embeddings
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import FusionWeights, HybridSearcher, ScoredChunk
@@ -130,14 +135,14 @@ class Library:
         self.embeddings = make_embeddings(settings.embedding_model)
         self.store = self._open_store()
         self.records = IngestRecords(home / "records.sqlite3")
-        self._lexical_path = home / "lexical"
-        self._lexical: LexicalIndex | None = None
-        self._lexical_generation = -1
+        self._indexes_path = home / "lexical"  # the passage vectors are saved beside the lexical index
+        self._indexes: tuple[LexicalIndex, DenseIndex] | None = None
+        self._indexes_generation = -1
         self._first_passages: tuple[LexicalIndex | None, dict[tuple[str, str], Chunk]] = (None, {})
         self._actions: list[ActionRecord] = []
         self._actions_generation = -1
         self._lock = FileLock(str(home / "ingest.lock"))
-        self._lexical_lock = threading.Lock()  # one build at a time when threads share a Library
+        self._indexes_lock = threading.Lock()  # one build at a time when threads share a Library
         # each question is searched several times (scope, section, answer): expand it once
         self._expanded_query = lru_cache(maxsize=EXPANDED_QUERIES)(self._expand_query)
         if self.store.ensure_model(self.embeddings.model_id):
@@ -167,9 +172,11 @@ class Library:
     def searcher(self) -> HybridSearcher:
         r = self.settings.retrieval
         weights = FusionWeights(r.dense_weight, r.lexical_weight_same, r.lexical_weight_cross)
+        lexical, dense = self._in_memory()
         return CommittedSearcher(
-            self.store,
-            self.lexical(),
+            self.embeddings,
+            lexical,
+            dense,
             weights,
             expand_query=self._expanded_query,
             pending_ids=self.pending_ids,
@@ -196,26 +203,40 @@ class Library:
         return firsts.get((action_id, section))
 
     def lexical(self) -> LexicalIndex:
-        """The lexical index, rebuilt when the records changed since it was built."""
-        with self._lexical_lock:
-            generation = self.records.generation()
-            if self._lexical is None or self._lexical_generation != generation:
-                self._lexical = self._load_or_build_lexical(generation)
-                self._lexical_generation = generation
-            return self._lexical
+        """The lexical index of the committed chunks, as of the records' current generation."""
+        return self._in_memory()[0]
 
-    def _load_or_build_lexical(self, generation: int) -> LexicalIndex:
-        marker = self._lexical_path / "generation"
+    def _in_memory(self) -> tuple[LexicalIndex, DenseIndex]:
+        """The lexical index and the passage vectors of the same chunks, row for row: loaded or
+        rebuilt together when the records changed since they were (see the module's docstring)."""
+        with self._indexes_lock:
+            generation = self.records.generation()
+            if self._indexes is None or self._indexes_generation != generation:
+                self._indexes = self._load_or_build_indexes(generation)
+                self._indexes_generation = generation
+            return self._indexes
+
+    def _load_or_build_indexes(self, generation: int) -> tuple[LexicalIndex, DenseIndex]:
+        folder = self._indexes_path
+        marker = folder / "generation"
         if marker.exists() and marker.read_text() == str(generation):
             try:
-                return LexicalIndex.load(self._lexical_path)
-            except Exception as error:  # a damaged file is rebuilt, not fatal
-                log.warning("rebuilding the lexical index: %s", error)
+                lexical = LexicalIndex.load(folder)
+                dense = DenseIndex.load(folder, self.embeddings.model_id)
+                if len(dense) == len(lexical):
+                    return lexical, dense
+                log.warning("rebuilding the indexes: %d vectors for %d chunks", len(dense), len(lexical))
+            except Exception as error:  # a damaged or missing file is rebuilt, not fatal
+                log.warning("rebuilding the indexes: %s", error)
         pending = self.pending_ids()
-        index = LexicalIndex.build([c for c in self.store.all_chunks() if c.id not in pending])
-        index.save(self._lexical_path)
+        chunks, vectors = self.store.all_passages()
+        committed = [row for row, chunk in enumerate(chunks) if chunk.id not in pending]
+        lexical = LexicalIndex.build([chunks[row] for row in committed])
+        dense = DenseIndex(vectors[committed], self.embeddings.model_id)
+        lexical.save(folder)
+        dense.save(folder)
         marker.write_text(str(generation))
-        return index
+        return lexical, dense
 
     # ---- writing -------------------------------------------------------------------------
 

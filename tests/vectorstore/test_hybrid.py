@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.models import Chunk
+from vectorstore.chroma_store import ChunkStore
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import HybridSearcher
 from vectorstore.retriever import CasebookRetriever
@@ -51,7 +52,9 @@ def test_query_expansion_applies_to_the_lexical_side_only(e5_searcher: HybridSea
         seen.append(query)
         return query + " Belgique"
 
-    expanding = HybridSearcher(e5_searcher.store, e5_searcher.lexical, e5_searcher.weights, expand)
+    expanding = HybridSearcher(
+        e5_searcher.embeddings, e5_searcher.lexical, e5_searcher.dense, e5_searcher.weights, expand
+    )
     jordan = SearchFilters(sources=("mieux_jordanie_2016-2019_fr.txt",))
     plain, expanded = (
         next(r for r in s.search("visite d'étude", k=5, filters=jordan) if "Belgique" in r.chunk.text)
@@ -83,32 +86,17 @@ def test_retriever_honours_its_filters(e5_searcher: HybridSearcher) -> None:
 @pytest.mark.parametrize(
     "filters",
     [
-        SearchFilters(sources=("mieux_jordanie_2016-2019_fr.txt",), sections=("lessons",)),  # read by id
-        SearchFilters(language="en"),  # many chunks: an unfiltered query asks for more
+        None,
+        SearchFilters(sources=("mieux_jordanie_2016-2019_fr.txt",), sections=("lessons",)),  # a few
+        SearchFilters(language="en"),  # many
         SearchFilters(countries=("Lebanon",), sections=("lessons",)),
     ],
 )
-def test_a_filtered_dense_search_finds_what_chroma_filtering_finds(
-    e5_searcher: HybridSearcher, filters: SearchFilters
+def test_a_dense_search_finds_what_chroma_finds_under_the_same_filter(
+    e5_searcher: HybridSearcher, e5_store: ChunkStore, filters: SearchFilters | None
 ) -> None:
     query = "victimes de la traite"
     ours = e5_searcher._dense(query, 20, filters)
-    chromas = e5_searcher.store.query(query, 20, filters, known=e5_searcher.lexical.by_id)
+    chromas = e5_store.query(query, 20, filters)
     assert ours and [c.id for c, _ in ours] == [c.id for c, _ in chromas]
     assert [s for _, s in ours] == pytest.approx([s for _, s in chromas], abs=1e-5)
-
-
-def test_a_filter_keeping_few_chunks_reads_their_vectors_instead_of_filtering_in_chroma(
-    e5_searcher: HybridSearcher, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    queried: list[str] = []
-    query = e5_searcher.store.query
-
-    def recorded(text: str, *args: object, **kwargs: object) -> object:
-        queried.append(text)
-        return query(text, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(e5_searcher.store, "query", recorded)
-    one_action = SearchFilters(sources=("mieux_jordanie_2016-2019_fr.txt",), sections=("lessons",))
-    assert e5_searcher.search("volonté politique", k=3, filters=one_action)
-    assert queried == []  # no Chroma query: the few vectors were read by id

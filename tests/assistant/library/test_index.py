@@ -6,12 +6,14 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.cli import main
 from assistant.library.index import Library
 from assistant.settings import Settings
 from tests.paths import CORPUS
+from vectorstore.filters import SearchFilters
 
 JORDAN_FILE = CORPUS / "mieux_jordanie_2016-2019_fr.txt"
 SENEGAL_FILE = CORPUS / "synthetic" / "fr_senegal_2015-2017_donnees_migration_de_travail.txt"
@@ -137,3 +139,26 @@ def test_cli_ingest_reports_json_and_exits_1_when_a_file_failed(
     (folder / "empty.md").unlink()
     assert main(["ingest", str(folder), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["unchanged"] == 2
+
+
+def test_searches_see_what_another_library_on_the_same_home_wrote(
+    library: Library, folder: Path, tmp_path: Path
+) -> None:
+    """A second handle (another process, in production) ingests, replaces and removes: the first
+    one's in-memory passage vectors follow each change, row for row with its lexical index."""
+    other = Library(library.settings)
+    jordan = SearchFilters(sources=(JORDAN_FILE.name,))
+    assert library.searcher().search("refugees", k=3, filters=jordan) == []
+    other.ingest([folder])
+    hits = library.searcher().search("Syrian refugees in Jordan", k=3, filters=jordan)
+    assert len(hits) == 3 and all(hit.dense is not None for hit in hits)
+    path = folder / JORDAN_FILE.name
+    path.write_text(path.read_text(encoding="utf-8").replace("655 000", "777 000"), encoding="utf-8")
+    other.ingest([folder])
+    searcher = library.searcher()
+    chunks, vectors = library.store.all_passages()
+    stored = {chunk.id: vector for chunk, vector in zip(chunks, vectors, strict=True)}
+    assert [c.id for c in searcher.lexical.chunks] == [c.id for c in chunks]
+    assert np.array_equal(searcher.dense.vectors, np.stack([stored[c.id] for c in searcher.lexical.chunks]))
+    other.remove(str(path))
+    assert library.searcher().search("Syrian refugees in Jordan", k=3, filters=jordan) == []

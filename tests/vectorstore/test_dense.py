@@ -1,0 +1,74 @@
+"""DenseIndex: the passage vectors of a real USE store, searched in memory as Chroma searches them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vectorstore.chroma_store import ChunkStore
+from vectorstore.dense import DenseIndex, StaleVectorsError
+from vectorstore.filters import SearchFilters
+from vectorstore.lexical import LexicalIndex
+
+QUERY = "visite d'étude en Belgique"
+
+
+@pytest.fixture(scope="module")
+def indexes(use_store: ChunkStore) -> tuple[LexicalIndex, DenseIndex]:
+    chunks, vectors = use_store.all_passages()
+    return LexicalIndex.build(chunks), DenseIndex(vectors, use_store.embeddings.model_id)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(),
+        SearchFilters(countries=("Jordan",)),
+        SearchFilters(sections=("lessons",)),
+        SearchFilters(language="fr", sections=("context", "impact")),
+    ],
+)
+def test_a_search_finds_what_chromas_query_finds_under_the_same_filter(
+    use_store: ChunkStore, indexes: tuple[LexicalIndex, DenseIndex], filters: SearchFilters
+) -> None:
+    lexical, dense = indexes
+    kept = None if filters.is_empty() else lexical.kept(filters)
+    ours = dense.search(use_store.embeddings.embed_query(QUERY), 10, kept)
+    chromas = use_store.query(QUERY, 10, filters)
+    assert len(ours) == len(chromas) == 10
+    assert [s for _, s in ours] == pytest.approx([s for _, s in chromas], abs=1e-5)
+    # the corpus repeats some passages word for word: Chroma orders such ties as it likes
+    assert _by_similarity((lexical.chunks[row].id, s) for row, s in ours) == _by_similarity(
+        (c.id, s) for c, s in chromas
+    )
+
+
+def _by_similarity(found: Iterable[tuple[str, float]]) -> list[tuple[float, str]]:
+    return sorted(((-round(s, 5), chunk_id) for chunk_id, s in found))
+
+
+def test_a_search_returns_only_the_rows_kept_and_no_more_than_there_are() -> None:
+    vectors = np.eye(4, dtype=np.float32)
+    kept = np.array([True, False, True, False])
+    found = DenseIndex(vectors, "m").search([0.6, 0.8, 0.0, 0.0], 5, kept)
+    assert found == [(0, pytest.approx(0.6)), (2, 0.0)]
+
+
+def test_equal_similarities_keep_row_order() -> None:
+    found = DenseIndex(np.ones((3, 2), dtype=np.float32) / np.sqrt(2), "m").search([1.0, 0.0], 3)
+    assert [row for row, _ in found] == [0, 1, 2]
+
+
+def test_saved_vectors_load_back_for_their_model_only(tmp_path: Path) -> None:
+    vectors = np.random.default_rng(0).standard_normal((5, 8)).astype(np.float32)
+    DenseIndex(vectors, "model-a").save(tmp_path)
+    assert np.array_equal(DenseIndex.load(tmp_path, "model-a").vectors, vectors)
+    with pytest.raises(StaleVectorsError):
+        DenseIndex.load(tmp_path, "model-b")
+
+
+def test_an_empty_index_finds_nothing() -> None:
+    assert DenseIndex(np.empty((0, 0), dtype=np.float32), "m").search([1.0, 0.0], 3) == []
