@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -77,17 +77,6 @@ class LexicalIndex:
             json.loads((folder / _STOPWORDS_FILE).read_text(encoding="utf-8")),
         )
         return cls(chunks, BM25Weights.load(folder), analyzer)
-
-    @classmethod
-    def load_or_build(cls, path: str | Path, all_chunks: Callable[[], Sequence[Chunk]]) -> LexicalIndex:
-        """The index saved at `path`, else one built from `all_chunks()` and saved there."""
-        try:
-            return cls.load(path)
-        except (FileNotFoundError, StaleIndexError) as missing:
-            logger.info("No usable lexical index at %s (%s): rebuilding it", path, missing)
-            index = cls.build(all_chunks())
-            index.save(path)
-            return index
 
     def save(self, path: str | Path) -> None:
         folder = Path(path)
