@@ -198,10 +198,11 @@ class Settings(_Group):
     def _backend_bars(self) -> Settings:
         """The evidence bars fitted for the embedding backend, unless set."""
         extractive = self.answering.extractive
-        bars = dict(
-            zip(("threshold", "threshold_cross"), EVIDENCE_BARS.get(self.embedding_model, ()), strict=False)
-        )
-        unset = {name: bar for name, bar in bars.items() if name not in extractive.model_fields_set}
+        bars = EVIDENCE_BARS.get(self.embedding_model)
+        if bars is None:
+            return self
+        named = zip(("threshold", "threshold_cross"), bars, strict=True)
+        unset = {name: bar for name, bar in named if name not in extractive.model_fields_set}
         if unset:
             self.answering.extractive = extractive.model_copy(update=unset)
         return self

@@ -3,7 +3,8 @@
 Terms come from `TermAnalyzer` (see `analysis.py`), weights from `BM25Weights` (`bm25.py`). The
 index keeps its chunks, and their `FilterColumns`, so it filters with `SearchFilters.mask` (no
 pass over the chunks per query) and can be saved and loaded without the Chroma store; rebuild it
-from `ChunkStore.all_chunks()` whenever the store changes or the saved copy is missing. Loading a
+from the store's chunks (`ChunkStore.all_passages`, read with the `DenseIndex`'s vectors)
+whenever the store changes or the saved copy is missing. Loading a
 saved index and searching it need neither bm25s nor scipy (only building does).
 """
 

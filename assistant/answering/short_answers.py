@@ -137,6 +137,7 @@ def _figures(sentence: str, source: str) -> tuple[tuple[Decimal, str], ...]:
     return tuple((value, following) for _, value, following in sorted(found, key=lambda f: f[0]))
 
 
+@lru_cache(maxsize=8192)  # a duration question checks each candidate sentence more than once
 def date_range(sentence: str) -> tuple[datetime.date, datetime.date, str] | None:
     """The period a sentence gives by its two ends ("between May 2018 and November 2020",
     "de mars 2016 à novembre 2018", "from 2016 to 2018"): the first day of each end's month (of
