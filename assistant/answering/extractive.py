@@ -13,9 +13,10 @@ beyond a short lead naming the Action.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from types import MappingProxyType
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -265,7 +266,9 @@ def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
     one of them and, in the question's language, shares a word of the question besides its
     names, places and figures (what is asked of the subject, not only who it is: "when was the
     OCRO established?" is not answered by the date the OCRO asked for support); it names one of
-    the places the question names that are no Action's country; when the question gives names
+    the places the question names that are no Action's country; when it asks for a city, it
+    names another (`_names_another_city`); it tells of no other country when the question places
+    its fact in a city of the Action's country (`_told_of_elsewhere`); when the question gives names
     as known ("besides X and Y") and asks for no figure or date, it names another; and it holds
     every year the question asks about ("in 2020": a sentence about 2021 does not answer it). A
     year of its Action's own span may go unsaid by a sentence that names no year (it tells of
@@ -282,12 +285,49 @@ def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
         return False
     if question.places and not _countries_named(sentence.text) & question.places:
         return False  # "a study visit to Spain": the sentence names Spain, in any language
+    # "Which city?": a sentence naming only the country does not say (each part asks on its own).
+    if question.wants("city") and not question.parts and not _names_another_city(question, sentence.text):
+        return False
+    if _told_of_elsewhere(question, sentence):
+        return False  # "at the Ciudad del Este border post": a sentence about a visit to Poland
     if question.known and not strict and not _names_another(question, sentence.text):
         return False  # "the third shelter, besides X and Y": a sentence naming only X and Y
     span = set(YEAR.findall(sentence.chunk.years))
     said = set(YEAR.findall(sentence.text))
     names_action = len(span) > 1 and span <= set(question.years)
     return all(year in said or (year in span and (names_action or not said)) for year in question.years)
+
+
+def _told_of_elsewhere(question: Question, sentence: ScoredSentence) -> bool:
+    """Whether the question places its fact in a city of the sentence's Action country ("at the
+    Ciudad del Este border post") and the sentence, naming neither that city nor a place the
+    question names, tells of another country (a study visit to Poland). A question asking where
+    wants another place."""
+    home = country_code(sentence.chunk.country)
+    named = _cities_named(question.text)
+    cities = [name for name, code in named.items() if code == home]
+    if not cities or any(question.wants(kind) for kind in ("where", "country", "city")):
+        return False
+    folded = fold(sentence.text)
+    if any(city in folded for city in cities):
+        return False
+    return bool(_countries_named(sentence.text) - {home} - question.places - set(named.values()))
+
+
+def _names_another_city(question: Question, sentence: str) -> bool:
+    """Whether the sentence names a city the question does not (a known one aside: "besides
+    Moscow and Istanbul, which third city?"), in a country the question names as a place if it
+    names one ("which city did they visit in Germany?": Kingston is no answer)."""
+    named = set(_cities_named(question.text)) | set(question.known)
+    return any(
+        city not in named and (not question.places or code in question.places)
+        for city, code in _cities_named(sentence).items()
+    )
+
+
+@lru_cache(maxsize=4096)  # each candidate sentence is read for several checks, and again in later asks
+def _cities_named(text: str) -> Mapping[str, str]:
+    return MappingProxyType(cities_in(text))
 
 
 def _says_what_is_asked(question: Question, sentence: str) -> bool:

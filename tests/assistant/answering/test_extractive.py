@@ -11,9 +11,9 @@ from assistant.answering.questions import analyse
 from ingest.models import Chunk
 
 
-def _sentence(text: str, language: str = "en") -> ScoredSentence:
+def _sentence(text: str, language: str = "en", country: str = "Ghana") -> ScoredSentence:
     chunk = Chunk(
-        "c1", "case", "Action", "Ghana", "2019-2021", None, (3,), "impact", language, "doc.txt", 1, 1, text
+        "c1", "case", "Action", country, "2019-2021", None, (3,), "impact", language, "doc.txt", 1, 1, text
     )
     return ScoredSentence(text, chunk, score=1.0, similarity=1.0)
 
@@ -113,3 +113,39 @@ def test_a_question_about_the_support_itself_shares_its_word_with_the_answer() -
     (tried for "did MIEUX help Georgia adopt a manual?") would leave it no word to share."""
     question = analyse("When did MIEUX start supporting the Philippines?")
     assert holds_answer(question, _sentence("In early 2016, the OCRO requested the support of MIEUX."))
+
+
+def test_a_question_for_a_city_is_answered_only_by_a_sentence_naming_another_city() -> None:
+    question = analyse("Besides Moscow and Istanbul, which third city hosted an online round table?")
+    assert not holds_answer(question, _sentence("Round tables were held online in Moscow and Istanbul."))
+    assert holds_answer(question, _sentence("Round tables were held online in Moscow, Istanbul and Almaty."))
+    question = analyse("In which city was the model presented to the region's governments?")
+    assert not holds_answer(question, _sentence("The model was presented at a regional consultation."))
+    assert holds_answer(question, _sentence("The model was presented at a consultation in Bridgetown."))
+
+
+def test_a_city_asked_in_a_named_country_is_one_of_that_country() -> None:
+    """Places come from the question's scope (`Scope.places`): here the study visit to Germany."""
+    question = replace(
+        analyse("Which city did the delegation visit on its study visit to Germany?"),
+        places=frozenset({"DE"}),
+    )
+    home_city = "After a workshop in Kingston, the delegation made a study visit to Germany."
+    assert not holds_answer(question, _sentence(home_city, country="Jamaica"))
+    assert holds_answer(question, _sentence("The delegation visited Berlin, in Germany.", country="Jamaica"))
+
+
+def test_a_fact_placed_in_a_city_is_not_told_by_a_sentence_about_another_country() -> None:
+    question = analyse(
+        "¿Cuántos migrantes fueron interceptados en el puesto fronterizo de Ciudad del Este en 2015?"
+    )
+
+    def sentence(text: str) -> ScoredSentence:
+        return _sentence(text, "es", "Paraguay")
+
+    visit = "En octubre de 2015, seis agentes de la DNCM visitaron un paso fronterizo en Polonia."
+    assert not holds_answer(question, sentence(visit))
+    assert holds_answer(question, sentence("En 2015, 300 migrantes fueron interceptados en Ciudad del Este."))
+    assert holds_answer(question, sentence("En 2015, el puesto fronterizo interceptó a 300 migrantes."))
+    where = analyse("¿Adónde viajaron los agentes del puesto fronterizo de Ciudad del Este en 2015?")
+    assert holds_answer(where, sentence(visit))
