@@ -24,7 +24,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.answering.answers import Answer, AnswerMode, Citation
 from assistant.answering.messages import join_list, message
 from assistant.answering.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, names_in, term_overlap
-from assistant.answering.short_answers import counted_figures, counted_noun, date_range, figures
+from assistant.answering.short_answers import counted_figures, counted_nouns, date_range, figures
 from assistant.settings import ExtractiveConfig
 from ingest.countries import cities_in, countries_in, country_code
 from ingest.models import SECTION_KEYS, Chunk
@@ -186,7 +186,7 @@ class ExtractiveAnswerer:
             return []
         query = np.asarray(self._embeddings.embed_query(question.text))
         # "how many days" asks for a duration, not a count
-        counts = not question.wants("duration") and counted_noun(question) is not None
+        counts = not question.wants("duration") and bool(counted_nouns(question))
         scored = [
             ScoredSentence(sentence, hit.chunk, self._score(question, sentence, hit, sim, counts), sim)
             for sentence, vector, hit in candidates
@@ -358,7 +358,7 @@ def _counting_the_noun(question: Question, ranked: list[ScoredSentence]) -> list
     """For "how many returnees…?": when some sentences of the question's language count
     returnees (in any year), only they can answer (a delegation of nine officers does not); when
     none does, the text may count them under another word, and every sentence stays."""
-    if question.wants("duration") or counted_noun(question) is None:
+    if question.wants("duration") or not counted_nouns(question):
         return ranked
     counting = [
         s

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
 from functools import cache, lru_cache
 
 from babel import Locale
@@ -22,7 +23,7 @@ from babel.numbers import NumberFormatError, format_currency, format_decimal, pa
 from babel.units import format_unit
 
 from assistant.answering.answers import Answer
-from assistant.answering.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, cognates
+from assistant.answering.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, cognates, question_words
 from ingest.countries import cities_in, countries_in, country_code
 from ingest.taxonomy import Taxonomy
 from ingest.text import fold, words
@@ -35,10 +36,16 @@ UNITS = {
     "year": "years? ans années annees años anos",
 }
 CURRENCIES = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "$": "USD", "usd": "USD"}
-# What a count question counts: "how many members" -> members (on folded text).
+# Where a count question says what it counts: "how many labour inspectors were trained" (folded).
 COUNTED = re.compile(
-    r"\b(?:how many|number of|combien d[e']\s*|nombre d[e']\s*|cuant[oa]s|numero de|quant[oa]s|numero de)\s*([a-z]{3,})"
+    r"\b(?:how many|number of|combien d[e']\s*|nombre d[e']\s*|cuant[oa]s|numero de|quant[oa]s|numero de)\s*"
+    r"([a-z]{3,}(?:[ '-][a-z]+)*)"
 )
+COUNTED_WORDS = 3  # "private employment agencies": in English the noun comes after its modifiers
+# Two spellings of one noun in two languages share most of their letters in order (difflib's
+# ratio): counsellors/conseillers 0.82, members/miembros 0.80; agents/agencies 0.71 are two nouns.
+SPELLING_RATIO = 0.8
+SPELLING_LENGTH = 5
 FRAME_ACRONYMS = frozenset({"MIEUX", "EU", "UE"})  # the programme and the Union frame every answer
 ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]s?\b")
 # Kinds in the order their fact is looked for: the narrower first ("how long" is also a figure).
@@ -76,7 +83,7 @@ def _number(text: str, language: str) -> Decimal | None:
 def _figure(sentence: str, source: str, question: Question) -> str | None:
     """The count the question asks for: the figure followed by what the question counts ("19
     members" for "how many members"), else the sentence's only figure; None when unclear."""
-    counted = counted_noun(question)
+    counted = counted_nouns(question)
     candidates = counted_figures(question, sentence, source)
     if not candidates or (len(candidates) > 1 and not counted):
         return None
@@ -86,24 +93,46 @@ def _figure(sentence: str, source: str, question: Question) -> str | None:
     return format_decimal(value, locale=question.language) + suffix
 
 
-def counted_noun(question: Question) -> str | None:
-    """What a count question counts ("how many members" -> "members"), folded; None if unsaid."""
+def counted_nouns(question: Question) -> tuple[str, ...]:
+    """What a count question counts, folded, most likely first: "how many members" -> ("members",);
+    "how many labour inspectors were trained" -> ("inspectors", "labour"): English puts the noun
+    last among the words up to the first that says no thing (an auxiliary, an article, a
+    preposition, a verb in -ed), but a verb may hide among them ("how many people took part"), so
+    the first word is the second guess; "combien de membres comptait" -> ("membres",): French,
+    Spanish and Portuguese put the noun first. () when the question says nothing it counts."""
     counted = COUNTED.search(fold(question.text))
-    return counted.group(1) if counted else None
+    if not counted:
+        return ()
+    if question.language != "en":
+        return (words(counted.group(1))[0],)
+    stopwords = question_words().stopwords
+    said: list[str] = []
+    for word in words(counted.group(1))[:COUNTED_WORDS]:
+        if word in stopwords or len(word) < 3 or (said and word.endswith("ed")):
+            break
+        said.append(word)
+    return tuple(dict.fromkeys(said[-1:] + said[:1]))
 
 
 def counted_figures(question: Question, sentence: str, source: str) -> list[tuple[Decimal, str]]:
     """The sentence's figures of what the question counts ("19 members" for "how many
-    members"); all its figures when the question names nothing it counts."""
+    members"), by the likeliest noun that it counts (`counted_nouns`); all its figures when the
+    question names nothing it counts."""
     candidates = figures(sentence, source)
-    if noun := counted_noun(question):
-        candidates = [c for c in candidates if any(_same_noun(noun, w) for w in words(c[1]))]
-    return candidates
+    nouns = counted_nouns(question)
+    for noun in nouns:
+        if found := [c for c in candidates if any(_same_noun(noun, w) for w in words(c[1]))]:
+            return found
+    return [] if nouns else candidates
 
 
+@lru_cache(maxsize=8192)
 def _same_noun(a: str, b: str) -> bool:
-    """The counted noun across languages: cognates, or four letters in common (membres/members)."""
-    return cognates(a, b) or (len(a) >= 4 and len(b) >= 4 and a[:4] == b[:4])
+    """The counted noun across languages: cognates, four letters in common (membres/members), or
+    the same word spelled the other language's way (conseillers/counsellors, réponses/responses)."""
+    if cognates(a, b) or (len(a) >= 4 and len(b) >= 4 and a[:4] == b[:4]):
+        return True
+    return min(len(a), len(b)) >= SPELLING_LENGTH and SequenceMatcher(None, a, b).ratio() >= SPELLING_RATIO
 
 
 def figures(sentence: str, source: str) -> list[tuple[Decimal, str]]:

@@ -25,6 +25,21 @@ def test_the_figure_of_what_is_counted_is_chosen_and_an_unclear_one_is_left_out(
     assert _fact("Combien de ministères ?", sentence, "en", "Ghana") is None
 
 
+def test_an_english_count_names_its_noun_last_and_the_noun_may_be_spelled_the_other_way() -> None:
+    """ "Labour inspectors" counts inspectors, not labour; conseillers are counsellors."""
+    sentence = "The Action trained 40 labour officials and 12 labour inspectors."
+    assert _fact("How many labour inspectors were trained?", sentence, "en", "Liban") == "12"
+    sentence = "The certified trainers went on to train 212 counsellors in 2020."
+    assert _fact("Combien de conseillers les formateurs ont-ils formés ?", sentence, "en", "Ghana") == "212"
+
+
+def test_a_question_counting_nothing_it_names_takes_no_article_for_its_noun() -> None:
+    """ "The number of the decision" counts no "the": the sentence's only figure is no answer to
+    what is unsaid, and two figures are unclear."""
+    sentence = "The methodology was approved by decision 14 of the committee and revised by decision 20."
+    assert _fact("What is the number of the decision that approved the methodology?", sentence, "en") is None
+
+
 def test_a_date_is_written_in_the_question_language() -> None:
     sentence = "Cabinet approved the policy on 12 October 2017."
     assert (
