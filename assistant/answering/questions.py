@@ -270,9 +270,9 @@ def cognates(a: str, b: str) -> bool:
     """Same word, or words sharing a long prefix (réfugiés/refugees): matches across languages."""
     if a == b:
         return True
-    shared = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        shared += 1
-    return shared >= max(4, math.ceil(0.6 * min(len(a), len(b))))
+    return shared_prefix(a, b) >= max(4, math.ceil(0.6 * min(len(a), len(b))))
+
+
+def shared_prefix(a: str, b: str) -> int:
+    """How many first letters the two words have in common."""
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))

@@ -36,6 +36,9 @@ CANDIDATE_PASSAGES = 8  # passages whose sentences the extractive engine weighs
 MAX_LISTED_ACTIONS = 4
 PASSAGES_PER_ACTION = 3  # content passages of one Action weighed for a list across Actions
 MAX_PLACE_PASSAGES = 64  # passages weighed for "which Actions … in Spain?" among those naming Spain
+# Of two Actions in one country, the one with the passage closest in meaning among its best few
+# found (found by the fused search, whose first is not always the closest by meaning).
+CLOSEST_OF = 3
 
 # `PassageSearch.search` bound to the question's language and named Actions: (query, k=, filters=)
 Search = Callable[..., list[ScoredChunk]]
@@ -212,7 +215,7 @@ class AnswerRouter:
 
     def _one_per_country(self, q: Question, scope: Scope) -> Scope:
         """Of several Actions in one country that the question does not tell apart (by years,
-        see `resolve_scope`), the one whose passages come closest to the question, unless the
+        see `resolve_scope`), the one whose passages come closest to the question (`CLOSEST_OF`), unless the
         question asks about several Actions ("both", "which Actions")."""
         countries = [a.country for a in scope.actions]
         if len(set(countries)) == len(countries) or q.wants("actions") or q.wants("several"):
@@ -221,7 +224,7 @@ class AnswerRouter:
         closeness: dict[str, float] = {}
         for action in scope.actions:
             only = SearchFilters(case_study_ids=(action.id,))
-            hits = searcher.search(q.text, k=1, filters=only, language=q.language)
+            hits = searcher.search(q.text, k=CLOSEST_OF, filters=only, language=q.language)
             closeness[action.id] = max((hit.dense or 0.0 for hit in hits), default=0.0)
         kept: dict[str, ActionRecord] = {}
         for action in scope.actions:

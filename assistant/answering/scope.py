@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.answering.questions import TOKEN, YEAR
+from assistant.answering.questions import TOKEN, YEAR, shared_prefix
 from assistant.library.records import ActionRecord
 from ingest.countries import cities_in, countries_in, country_code, country_names, name_index
 from ingest.taxonomy import Criterion, Taxonomy
@@ -22,6 +22,12 @@ CRITERION_NUMBER = re.compile(
 PARENTHESISED_NUMBER = re.compile(r"\((?:\w+\s)?(\d{1,2})\)")
 MIN_TELLING_WORD = 6  # "ivoire", "marfim" name a country; "coast", "verde" could be any word
 MIN_TYPO_LENGTH = 5  # shorter words are too close to too many others to be read as misspelt names
+# Endings of the adjectives of countries in English, French, Spanish and Portuguese (folded):
+# Ghanaian, ghanéennes, ecuatoriana, tunecino, libanais, senegalês, nepali.
+ADJECTIVE_ENDING = re.compile(
+    r"(ians?|iens?|iennes?|eens?|eennes?|enses?|eses?|esas?|[aie]n[oa]s?|aises?|ais|oises?|ois|i)$"
+)
+ADJECTIVE_CHANGE = 4  # letters an adjective may put between the name's first letters and its ending
 GENERIC_CRITERION_WORDS = frozenset(
     "action actions accion acciones doit doivent debe deben should must etre ser faire objet part dans "
     "son sus their its the les los las del des une avec con with other autres otras".split()
@@ -106,8 +112,27 @@ def _words_naming(
         said += [
             t for t in tokens if any(t == stem or (len(stem) >= 5 and t.startswith(stem)) for stem in stems)
         ]
+    said += [t for t in tokens if _adjective_of(t, _stem_words(country))]
     said += [t for t, near in misspelt.items() if country in near]
     return tuple(dict.fromkeys(said))
+
+
+@lru_cache(maxsize=65536)  # a question's words, checked against each country of the library
+def _adjective_of(token: str, names: frozenset[str]) -> bool:
+    """Whether the word is an adjective built on one of the names with its last letters changed
+    (ghanéennes on Ghana, ecuatoriana on Ecuador, tunecina on Túnez): an ending of such
+    adjectives, and before it at least four first letters of the name, all but its last three at
+    most, with no more than `ADJECTIVE_CHANGE` letters of its own ("armée" has no such ending,
+    "para" is not four of Paraguay's first five)."""
+    ending = ADJECTIVE_ENDING.search(token)
+    if ending is None or len(token) < MIN_TYPO_LENGTH + 1:
+        return False
+    stem = token[: ending.start()]
+    for name in names:
+        shared = shared_prefix(stem, name)
+        if shared >= 4 and shared >= len(name) - 3 and len(stem) - shared <= ADJECTIVE_CHANGE:
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)

@@ -71,6 +71,17 @@ def test_two_actions_in_one_country_are_told_apart_by_years_and_by_topic(caseboo
     ) == [GHANA_POLICY]
 
 
+def test_an_adjective_with_the_names_ending_changed_names_the_action(casebook: Casebook) -> None:
+    """Ghanéennes on Ghana, ecuatoriana on Ecuador; of the two Ghana Actions, the one whose text
+    comes closest: the counselling SOPs are the 2019-2021 Action's."""
+    question = "En quel mois les POS ghanéennes sur le conseil au retour ont-elles été adoptées ?"
+    assert [(r.action_id, r.matched) for r in casebook.ask(question).scope] == [
+        (GHANA_COUNSELLING, ("ghaneennes",))
+    ]
+    scope = casebook.ask("¿Cuántos funcionarios formó la Acción ecuatoriana en Quito?").scope
+    assert [r.action_id[:7] for r in scope] == ["ecuador"]
+
+
 def test_a_misspelt_country_still_resolves(casebook: Casebook) -> None:
     scope = casebook.ask(
         "¿Cuantos sectores abarco la evaluacion del mercado laboral en la Accion de Gahna de 2015-2017?"
