@@ -11,7 +11,8 @@ Casebook is brought up to date when it is opened (`migration.py`).
 Each chunk of a text section carries its sentences and their vectors in its metadata
 (`metadata.py`), not as rows of their own: nothing searches sentences by vector, so they need
 no place in Chroma's vector index, and a chunk and its sentences are written (and deleted) as one
-record. Such a chunk's own vector is made from its sentences' (`passage_vectors.py`).
+record. Such a chunk's own vector is made from its sentences' (`passage_vectors.py`). They are
+read back with every passage (`all_passages`), for the indexes held in memory.
 
 On a server (`from_url`) the connection is opened lazily and retried on each call: a server that
 is down raises `StoreUnavailableError` (never a raw HTTP error), and the same store works again
@@ -301,19 +302,6 @@ class ChunkStore:
         logger.info("Stored %d chunks in %s", len(chunks), self.collection_name)
 
     @_reachable
-    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[tuple[str, np.ndarray]]]:
-        """The sentences of each chunk that has some, in order, with their vectors (float32
-        numpy rows), read by id: the cost does not grow with the collection."""
-        if not chunk_ids:
-            return {}
-        records = self._collection.get(ids=list(chunk_ids), include=["metadatas"])
-        found = {
-            chunk_id: md.sentences_from_metadata(metadata)
-            for chunk_id, metadata in zip(records["ids"], records["metadatas"] or [], strict=True)
-        }
-        return {chunk_id: sentences for chunk_id, sentences in found.items() if sentences}
-
-    @_reachable
     def delete_ids(self, ids: Sequence[str]) -> None:
         """Delete these chunks (their sentences with them)."""
         if ids:
@@ -322,32 +310,37 @@ class ChunkStore:
     @_reachable
     def all_chunks(self) -> list[Chunk]:
         """Every stored chunk, ordered by source, case study and position."""
-        return self._read_all(with_vectors=False)[0]
+        return self._read_all(with_vectors=False).chunks
 
     @_reachable
-    def all_passages(self) -> tuple[list[Chunk], np.ndarray]:
-        """Every stored chunk, ordered as `all_chunks`, with its passage vector: a float32
-        matrix of one row per chunk, in the same order, read in the same pages."""
+    def all_passages(self) -> StoredPassages:
+        """Every stored chunk, ordered as `all_chunks`, with its passage vector and its sentences
+        with theirs, read in the same pages (what the in-memory indexes are built from)."""
         return self._read_all(with_vectors=True)
 
-    def _read_all(self, with_vectors: bool) -> tuple[list[Chunk], np.ndarray]:
-        """Every chunk, sorted, and (with `with_vectors`) their vectors in the same order. Read in
-        pages: a Chroma server refuses one read of some 50,000 chunks ("too many SQL variables")."""
+    def _read_all(self, with_vectors: bool) -> StoredPassages:
+        """Every chunk, sorted, and (with `with_vectors`) their vectors and sentences in the same
+        order. Read in pages: a Chroma server refuses one read of some 50,000 chunks ("too many
+        SQL variables")."""
         include: Any = ["documents", "metadatas", *(["embeddings"] if with_vectors else [])]
         chunks: list[Chunk] = []
+        sentences: list[list[tuple[str, np.ndarray]]] = []
         pages: list[np.ndarray] = []
         while True:
             records = self._collection.get(include=include, limit=READ_PAGE, offset=len(chunks))
             chunks.extend(_stored_chunks(records["ids"], records["documents"], records["metadatas"]))
             if with_vectors and records["ids"]:
                 pages.append(np.asarray(records["embeddings"], dtype=np.float32))
+                sentences.extend(md.sentences_from_metadata(m) for m in records["metadatas"] or [])
             if len(records["ids"]) < READ_PAGE:
                 break
         order = sorted(
             range(len(chunks)), key=lambda i: (chunks[i].source, chunks[i].case_study_id, chunks[i].position)
         )
         vectors = np.concatenate(pages)[order] if pages else np.empty((0, 0), dtype=np.float32)
-        return [chunks[i] for i in order], vectors
+        return StoredPassages(
+            [chunks[i] for i in order], vectors, [sentences[i] for i in order] if sentences else []
+        )
 
     @_reachable
     def count(self) -> int:
@@ -418,6 +411,17 @@ class ChunkStore:
                 f"Collection {self.collection_name!r} holds vectors of {self.stored_model_id!r}, "
                 f"not {self.embeddings.model_id!r}: call ensure_model() and re-add the chunks."
             )
+
+
+@dataclass(frozen=True)
+class StoredPassages:
+    """What `ChunkStore.all_passages` read: the chunks, sorted; their passage vectors (a float32
+    matrix, one row per chunk, in the same order); and each chunk's sentences, in order, with
+    their vectors ([] for a chunk without; the whole list is empty when only chunks were read)."""
+
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    sentences: list[list[tuple[str, np.ndarray]]]
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@
 Terms come from `TermAnalyzer` (see `analysis.py`), weights from `BM25Weights` (`bm25.py`). The
 index keeps its chunks, and their `FilterColumns`, so it filters with `SearchFilters.mask` (no
 pass over the chunks per query) and can be saved and loaded without the Chroma store; rebuild it
-from the store's chunks (`ChunkStore.all_passages`, read with the `DenseIndex`'s vectors)
-whenever the store changes or the saved copy is missing. Loading a
-saved index and searching it need neither bm25s nor scipy (only building does).
+from the store's chunks (`ChunkStore.all_passages`, read with the `DenseIndex`'s vectors and the
+`SentenceVectors`, which follow its rows) whenever the store changes or the saved copy is
+missing. Loading a saved index and searching it need neither bm25s nor scipy (only building does).
 """
 
 from __future__ import annotations
@@ -97,9 +97,13 @@ class LexicalIndex:
         read-only (the array is kept for the filter's next search)."""
         return self._masks(filters)
 
+    def row(self, chunk_id: str) -> int | None:
+        """The row of the chunk `chunk_id` (its place in `chunks`); None when it is not one of them."""
+        return self._rows.get(chunk_id)
+
     def is_kept(self, kept: np.ndarray, chunk_id: str) -> bool:
         """Whether the chunk `chunk_id` is one of this index's and `kept` (from `kept`) keeps it."""
-        row = self._rows.get(chunk_id)
+        row = self.row(chunk_id)
         return row is not None and bool(kept[row])
 
     def search(

@@ -47,7 +47,7 @@ class AskPipeline:
         self._cited: dict[str, tuple[str, ...]] = {}  # answer text -> Actions it cited
         self.passages = PassageSearch(library, settings.retrieval.k)
         self.extractive = ExtractiveAnswerer(
-            library.embeddings, library.store.sentence_vectors, settings.answering.extractive
+            library.embeddings, library.sentence_vectors, settings.answering.extractive
         )
         self.router = AnswerRouter(library, self.extractive, self.passages, self.grounding)
 

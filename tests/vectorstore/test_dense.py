@@ -18,8 +18,8 @@ QUERY = "visite d'étude en Belgique"
 
 @pytest.fixture(scope="module")
 def indexes(use_store: ChunkStore) -> tuple[LexicalIndex, DenseIndex]:
-    chunks, vectors = use_store.all_passages()
-    return LexicalIndex.build(chunks), DenseIndex(vectors, use_store.embeddings.model_id)
+    stored = use_store.all_passages()
+    return LexicalIndex.build(stored.chunks), DenseIndex(stored.vectors, use_store.embeddings.model_id)
 
 
 @pytest.mark.parametrize(

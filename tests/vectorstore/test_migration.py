@@ -29,6 +29,7 @@ from chromadb.config import Settings
 from ingest.models import SECTION_KEYS, Chunk
 from ingest.sentences import split_sentences
 from tests.chroma_server import ChromaServer
+from tests.vectorstore.conftest import stored_sentences
 from vectorstore import metadata as md
 from vectorstore import migration, passage_vectors
 from vectorstore.chroma_embedding import CasebookEmbeddingFunction
@@ -211,7 +212,7 @@ def test_a_schema_3_index_s_text_chunks_get_vectors_made_from_their_sentences(
     old.update(ids=list(whole), embeddings=list(whole.values()))  # type: ignore[arg-type]
     old.modify(metadata={**(old.metadata or {}), md.SCHEMA_KEY: 3})
     store = ChunkStore.persistent(tmp_path, use)
-    sentences = store.sentence_vectors(list(whole))
+    sentences = stored_sentences(store)
     records = client.get_collection(DEFAULT_COLLECTION).get(include=["embeddings"])
     for chunk_id, vector in zip(records["ids"], list(records["embeddings"]), strict=True):
         if chunk_id in sentences:
@@ -226,7 +227,7 @@ def test_a_schema_3_index_s_text_chunks_get_vectors_made_from_their_sentences(
 def test_a_migrated_index_keeps_each_chunk_s_sentences_in_order_with_the_same_vectors(
     legacy: Legacy,
 ) -> None:
-    stored = legacy.store.sentence_vectors([chunk.id for chunk in legacy.chunks])
+    stored = stored_sentences(legacy.store)
     expected = {i: rows for i, rows in legacy.sentences_before.items() if i != ORPHAN}
     assert expected and sorted(stored) == sorted(expected)
     for chunk_id, rows in expected.items():
@@ -242,7 +243,7 @@ def test_a_migrated_index_has_no_sentences_collection_left(legacy: Legacy) -> No
 def test_sentences_of_a_chunk_no_longer_stored_are_dropped(legacy: Legacy) -> None:
     assert ORPHAN in legacy.sentences_before
     assert ORPHAN not in legacy.records()["ids"]
-    assert legacy.store.sentence_vectors([ORPHAN]) == {}
+    assert ORPHAN not in stored_sentences(legacy.store)
 
 
 def test_migrated_metadata_is_what_a_new_index_stores(legacy: Legacy) -> None:
@@ -298,6 +299,4 @@ def test_two_stores_migrating_one_server_index_at_once_both_open_it(
     assert counts == [len(chunks), len(chunks)]
     assert {c.name for c in client.list_collections()} >= {name}
     assert name + migration.SENTENCES_SUFFIX not in {c.name for c in client.list_collections()}
-    assert set(stores[0].sentence_vectors([c.id for c in chunks])) == {
-        c.id for c in chunks if c.section in SECTION_KEYS
-    }
+    assert set(stored_sentences(stores[0])) == {c.id for c in chunks if c.section in SECTION_KEYS}

@@ -156,9 +156,69 @@ def test_searches_see_what_another_library_on_the_same_home_wrote(
     path.write_text(path.read_text(encoding="utf-8").replace("655 000", "777 000"), encoding="utf-8")
     other.ingest([folder])
     searcher = library.searcher()
-    chunks, vectors = library.store.all_passages()
-    stored = {chunk.id: vector for chunk, vector in zip(chunks, vectors, strict=True)}
-    assert [c.id for c in searcher.lexical.chunks] == [c.id for c in chunks]
+    passages = library.store.all_passages()
+    stored = {chunk.id: vector for chunk, vector in zip(passages.chunks, passages.vectors, strict=True)}
+    assert [c.id for c in searcher.lexical.chunks] == [c.id for c in passages.chunks]
     assert np.array_equal(searcher.dense.vectors, np.stack([stored[c.id] for c in searcher.lexical.chunks]))
     other.remove(str(path))
     assert library.searcher().search("Syrian refugees in Jordan", k=3, filters=jordan) == []
+
+
+def _sentences_in_store(library: Library) -> dict[str, list[tuple[str, np.ndarray]]]:
+    passages = library.store.all_passages()
+    return {c.id: found for c, found in zip(passages.chunks, passages.sentences, strict=True) if found}
+
+
+def _same_sentences(read: dict[str, list[tuple[str, np.ndarray]]], stored: dict[str, list]) -> bool:
+    return sorted(read) == sorted(stored) and all(
+        [t for t, _ in read[i]] == [t for t, _ in stored[i]]
+        and all(np.array_equal(a, b) for (_, a), (_, b) in zip(read[i], stored[i], strict=True))
+        for i in stored
+    )
+
+
+def test_answers_read_the_sentences_another_library_on_the_same_home_wrote(
+    library: Library, folder: Path
+) -> None:
+    """The sentences held in memory follow the store as the passage vectors do: a replaced
+    file's old sentences are gone and its new ones are there, in order; a removed file's too."""
+    other = Library(library.settings)
+    other.ingest([folder])
+    ids = [c.id for c in library.lexical().chunks]
+    assert _same_sentences(library.sentence_vectors(ids), _sentences_in_store(library))
+    path = folder / JORDAN_FILE.name
+    old_ids = set(other.records.get(str(path.resolve())).chunk_ids)  # type: ignore[union-attr]
+    path.write_text(path.read_text(encoding="utf-8").replace("655 000", "777 000"), encoding="utf-8")
+    other.ingest([folder])
+    new_ids = [c.id for c in library.lexical().chunks]
+    read = library.sentence_vectors([*old_ids, *new_ids])
+    assert _same_sentences(read, _sentences_in_store(library))
+    assert not set(read) & (old_ids - set(new_ids))
+    assert any("777 000" in text for found in read.values() for text, _ in found)
+    other.remove(str(path))
+    assert not any(c.source == JORDAN_FILE.name for c in library.lexical().chunks)
+    assert set(library.sentence_vectors(new_ids)) == set(_sentences_in_store(library))
+
+
+def test_a_fresh_library_answers_from_the_saved_sentences_without_reading_the_store(
+    library: Library, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library.ingest([folder])
+    ids = [c.id for c in library.lexical().chunks]
+    expected = library.sentence_vectors(ids)
+    reopened = Library(library.settings)
+
+    def no_read() -> None:
+        raise AssertionError("the saved copy is current: nothing should be read from the store")
+
+    monkeypatch.setattr(reopened.store, "all_passages", no_read)
+    assert _same_sentences(reopened.sentence_vectors(ids), expected) and expected
+
+
+def test_a_saved_copy_without_its_sentences_is_rebuilt_from_the_store(library: Library, folder: Path) -> None:
+    library.ingest([folder])
+    ids = [c.id for c in library.lexical().chunks]
+    (library.settings.home / "lexical" / "sentences.json").unlink()
+    reopened = Library(library.settings)
+    assert _same_sentences(reopened.sentence_vectors(ids), _sentences_in_store(library))
+    assert (library.settings.home / "lexical" / "sentences.json").exists()
