@@ -27,6 +27,7 @@ MIN_TYPO_LENGTH = 5  # shorter words are too close to too many others to be read
 ADJECTIVE_ENDING = re.compile(
     r"(ians?|iens?|iennes?|eens?|eennes?|enses?|eses?|esas?|[aie]n[oa]s?|aises?|ais|oises?|ois|i)$"
 )
+ADJECTIVE_START = 4  # first letters of a country's name its adjectives keep at least (ghan-éen)
 ADJECTIVE_CHANGE = 4  # letters an adjective may put between the name's first letters and its ending
 GENERIC_CRITERION_WORDS = frozenset(
     "action actions accion acciones doit doivent debe deben should must etre ser faire objet part dans "
@@ -92,6 +93,7 @@ def _named_actions(
         {country for prefix in prefixes for country in held.by_stem.get(prefix, ())}
         | {country for code in named_codes for country in held.by_code.get(code, ())}
         | {country for near in misspelt.values() for country in near}
+        | {country for t in tokens for country in held.by_start.get(t[:ADJECTIVE_START], ())}
     )
     said = {c: _words_naming(c, tokens, prefixes, misspelt, named_codes) for c in candidates}
     return {action.id: said[action.country] for action in actions if said.get(action.country)}
@@ -130,7 +132,7 @@ def _adjective_of(token: str, names: frozenset[str]) -> bool:
     stem = token[: ending.start()]
     for name in names:
         shared = shared_prefix(stem, name)
-        if shared >= 4 and shared >= len(name) - 3 and len(stem) - shared <= ADJECTIVE_CHANGE:
+        if shared >= ADJECTIVE_START and shared >= len(name) - 3 and len(stem) - shared <= ADJECTIVE_CHANGE:
             return True
     return False
 
@@ -181,10 +183,12 @@ class _SpellingIndex:
 @dataclass(frozen=True)
 class _HeldCountries:
     """A library's countries (as printed) by what names them: the stems of their words
-    (`_country_words`), their codes, and their near spellings (`spelling`)."""
+    (`_country_words`), their codes, the first letters an adjective of them keeps
+    (`_adjective_of`), and their near spellings (`spelling`)."""
 
     by_stem: dict[str, frozenset[str]]
     by_code: dict[str, frozenset[str]]
+    by_start: dict[str, frozenset[str]]
     spelling: _SpellingIndex
 
 
@@ -192,15 +196,19 @@ class _HeldCountries:
 def _held_countries(countries: frozenset[str]) -> _HeldCountries:
     by_stem: dict[str, set[str]] = {}
     by_code: dict[str, set[str]] = {}
+    by_start: dict[str, set[str]] = {}
     for country in countries:
         code, stems = _country_words(country)
         for stem in stems:
             by_stem.setdefault(stem, set()).add(country)
         if code:
             by_code.setdefault(code, set()).add(country)
+        for word in _stem_words(country):
+            by_start.setdefault(word[:ADJECTIVE_START], set()).add(country)
     return _HeldCountries(
         {stem: frozenset(held) for stem, held in by_stem.items()},
         {code: frozenset(held) for code, held in by_code.items()},
+        {start: frozenset(held) for start, held in by_start.items()},
         _spelling_index(countries),
     )
 
