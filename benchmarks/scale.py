@@ -7,8 +7,9 @@ systems read the same files. The naive pipeline is the one `casebook eval` score
 model); its query is its similarity search, so it has no ask figures.
 
 Each size and system runs in its own process, so its peak memory (ru_maxrss) is its own. Ingest
-is timed with the embedding model already loaded; queries are warm (one asked first), the
-questions of benchmarks/query_latency.py asked `--rounds` times each.
+is timed with the embedding model already loaded, in wall time and in the process's CPU time
+(user + system, `ingest_cpu_s`: steadier than wall time on a shared machine); queries are warm
+(one asked first), the questions of benchmarks/query_latency.py asked `--rounds` times each.
 
 Run: .venv/bin/python benchmarks/scale.py --sizes 30,100,1000 --baseline --embedding use-multilingual
 With --home DIR, each size's library and Casebook's index of it are kept in DIR and reused by
@@ -52,6 +53,7 @@ ROW_FIELDS = (
     "files",
     "chunks",
     "ingest_s",
+    "ingest_cpu_s",
     "peak_mb",
     "search_p50_ms",
     "search_p95_ms",
@@ -80,9 +82,9 @@ def measure_casebook(library: Path, size: int, embedding: str, rounds: int, kept
         casebook = Casebook(settings)
         casebook.library.embeddings.embed_query("warm up")  # model loading is not ingest
         fresh = casebook.library.is_empty()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), _cpu_seconds()
         casebook.ingest([library])
-        seconds = time.perf_counter() - start if fresh else None
+        seconds = (time.perf_counter() - start, _cpu_seconds() - cpu_start) if fresh else None
         chunks = casebook.stats().chunks
         casebook.ask(QUESTIONS[0])  # warm: lexical index, sentence vectors
         search = measure(casebook.search, rounds)
@@ -98,9 +100,9 @@ def measure_baseline(library: Path, size: int, embedding: str, rounds: int, _kep
     files = sorted(library.glob("*.txt"))
     embeddings = make_embeddings(embedding)
     embeddings.embed_query("warm up")  # model loading is not ingest
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), _cpu_seconds()
     with LangChainBaseline(embeddings, files) as baseline:
-        seconds = time.perf_counter() - start
+        seconds = (time.perf_counter() - start, _cpu_seconds() - cpu_start)
         baseline.ask(QUESTIONS[0])  # warm
         search = measure(baseline.ask, rounds)  # its "answer" is the top-k similarity search
         chunks = baseline.chunks
@@ -123,13 +125,19 @@ MEASURE: dict[str, Callable[[Path, int, str, int, Path | None], Row]] = {
 }
 
 
+def _cpu_seconds() -> float:
+    """CPU time (user + system) this process has used, all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _row(
     system: str,
     embedding: str,
     size: int,
     files: int,
     chunks: int,
-    seconds: float | None,
+    seconds: tuple[float, float] | None,
     search: list[float],
     ask: list[float] | None,
 ) -> Row:
@@ -139,7 +147,8 @@ def _row(
         "size": size,
         "files": files,
         "chunks": chunks,
-        "ingest_s": round(seconds, 2) if seconds is not None else None,
+        "ingest_s": round(seconds[0], 2) if seconds is not None else None,
+        "ingest_cpu_s": round(seconds[1], 2) if seconds is not None else None,
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "search_p50_ms": round(percentile(search, 0.5), 1),
         "search_p95_ms": round(percentile(search, 0.95), 1),
@@ -250,6 +259,7 @@ def markdown(rows: list[Row], loads: dict[str, dict[str, Any]]) -> str:
         "passages CB / BL",
         "ingest s CB / BL",
         "ingest ratio",
+        "ingest CPU ratio",
         "peak MB CB / BL",
         "search p50 ms CB / BL",
         "search p95 ms CB / BL",
@@ -262,7 +272,8 @@ def markdown(rows: list[Row], loads: dict[str, dict[str, Any]]) -> str:
         "Casebook (CB) against the naive LangChain pipeline (BL: RecursiveCharacterTextSplitter 1000/200 "
         "+ Chroma, same embeddings; its query is its similarity search, top-4) on the same generated "
         "library (`benchmarks/scale.py`). Size: multiple of the bundled library (1 case study); each "
-        "size and system in its own process. Ingest: model loaded beforehand. Latency: warm, "
+        "size and system in its own process. Ingest: model loaded beforehand; its CPU ratio compares "
+        "the processes' CPU time (user + system). Latency: warm, "
         f"{len(QUESTIONS)} questions × {_rounds(rows, loads)} rounds. Peak memory: ru_maxrss of the process. "
         "Ratios: CB / BL. Load: the machine's 1-minute load average before and after each process "
         "(2 cores, shared); run conditions per row in scale_runs.json.",
@@ -300,6 +311,7 @@ def _cells(ours: Row, theirs: Row | None, loads: dict[str, dict[str, Any]]) -> l
         both("chunks"),
         both("ingest_s"),
         times(ratio(ours["ingest_s"], other.get("ingest_s"))),
+        times(ratio(ours.get("ingest_cpu_s"), other.get("ingest_cpu_s"))),
         both("peak_mb"),
         both("search_p50_ms"),
         both("search_p95_ms"),

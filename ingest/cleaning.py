@@ -48,7 +48,7 @@ class Lexicon:
         lines = [line.strip() for line in text.split("\n")]
         # A compound ending a line may be layout hyphenation, so only mid-line ones count.
         compounds = {fold(m.group(0)) for line in lines for m in _COMPOUND.finditer(line.rstrip("-"))}
-        words = {fold(w) for w in _WORD.findall(text)}
+        words = {fold(w) for w in set(_WORD.findall(text))}  # each word folded once
         return cls(words=frozenset(words), compounds=frozenset(compounds))
 
     def keeps_hyphen(self, left: str, right: str) -> bool:

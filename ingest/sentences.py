@@ -1,9 +1,11 @@
-"""Sentence splitting with pysbd, one cached segmenter per language."""
+"""Sentence splitting with pysbd, one cached segmenter per language; recent texts' sentences are
+remembered (ingest splits a text that recurs once, and answering splits a cited passage again
+for every question that cites it)."""
 
 from __future__ import annotations
 
 import logging
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,6 +25,7 @@ def _segmenter(language: str) -> pysbd.Segmenter:
         return pysbd.Segmenter(language="en", clean=False)
 
 
+SPLIT_CACHE = 4096  # texts whose sentences are remembered (a chunk is some 350 characters)
 CONTINUATIONS = "ºª°"  # "n.º 0087": what follows an abbreviation's dot, never a sentence's start
 
 
@@ -30,6 +33,11 @@ def split_sentences(text: str, language: str) -> list[str]:
     """Sentences of `text` as written (not cleaned), stripped, empty ones left out. A piece that
     starts in lower case or with an ordinal sign continues the sentence before it: the segmenter
     cut it at an abbreviation it does not know ("Acuerdo Ministerial n.º 0087")."""
+    return list(_sentences(text, language))
+
+
+@lru_cache(maxsize=SPLIT_CACHE)
+def _sentences(text: str, language: str) -> tuple[str, ...]:
     sentences: list[str] = []
     for piece in (s.strip() for s in _segments(text, language)):
         if piece and sentences and (piece[0] in CONTINUATIONS or piece[0].islower()):
@@ -38,7 +46,7 @@ def split_sentences(text: str, language: str) -> list[str]:
             )
         elif piece:
             sentences.append(piece)
-    return sentences
+    return tuple(sentences)
 
 
 def _segments(text: str, language: str) -> list[str]:

@@ -183,17 +183,19 @@ class Taxonomy:
         found = self._headings.get(fold(line).rstrip(" :."))
         return found[1] if found else ()
 
+    @cached_property
+    def _front_matter_prefixes(self) -> tuple[str, ...]:
+        return tuple(fold(h) for headings in self.front_matter_headings.values() for h in headings)
+
+    @cached_property
+    def _back_cover_prefixes(self) -> tuple[str, ...]:
+        return tuple(fold(cue) for cue in self.back_cover_cues)
+
     def is_front_matter_heading(self, line: str) -> bool:
-        folded = fold(line)
-        return any(
-            folded.startswith(fold(heading))
-            for headings in self.front_matter_headings.values()
-            for heading in headings
-        )
+        return fold(line).startswith(self._front_matter_prefixes)
 
     def is_back_cover_cue(self, line: str) -> bool:
-        folded = fold(line)
-        return any(folded.startswith(fold(cue)) for cue in self.back_cover_cues)
+        return fold(line).startswith(self._back_cover_prefixes)
 
     def has_footnote_cue(self, text: str) -> bool:
         folded = fold(text)

@@ -24,13 +24,14 @@ FIELDS = {
     "files": int,
     "chunks": int,
     "ingest_s": float,
+    "ingest_cpu_s": float,
     "peak_mb": int,
     "search_p50_ms": float,
     "search_p95_ms": float,
     "ask_p50_ms": float,
     "ask_p95_ms": float,
 }
-MEASURED = ("files", "chunks", "ingest_s", "peak_mb", "search_p50_ms", "search_p95_ms")
+MEASURED = ("files", "chunks", "ingest_s", "ingest_cpu_s", "peak_mb", "search_p50_ms", "search_p95_ms")
 
 
 @pytest.fixture(scope="module")

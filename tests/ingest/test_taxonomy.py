@@ -71,6 +71,20 @@ def test_section_headings_give_key_and_language(taxonomy: Taxonomy) -> None:
     assert taxonomy.section_for_heading("Contexte général de la région") is None
 
 
+def test_a_line_opening_with_a_front_matter_heading_in_any_language_and_case_is_front_matter(
+    taxonomy: Taxonomy,
+) -> None:
+    assert taxonomy.is_front_matter_heading("DOMAINES THEMATIQUES")
+    assert taxonomy.is_front_matter_heading("Como ler este estudo de caso? (página 2)")
+    assert not taxonomy.is_front_matter_heading("Les domaines thématiques du programme")
+
+
+def test_a_line_opening_with_a_back_cover_cue_is_the_back_cover(taxonomy: Taxonomy) -> None:
+    assert taxonomy.is_back_cover_cue("SINCE ITS LAUNCH IN 2009, MIEUX has supported")
+    assert taxonomy.is_back_cover_cue("www.mieux-initiative.eu")
+    assert not taxonomy.is_back_cover_cue("The Action was launched in 2009.")
+
+
 def test_acronyms_expand_into_the_requested_language(taxonomy: Taxonomy) -> None:
     assert taxonomy.expand_acronyms("aide aux VdT selon les POS", "en") == [
         "victims of trafficking",

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -137,6 +138,60 @@ def test_no_text_is_embedded_twice(
     monkeypatch.setattr(use, "embed_documents", recording)
     fresh_store.add([text, notes, one])
     assert sorted(embedded) == sorted([notes.text, one.text, *split_sentences(text.text, text.language)])
+
+
+def test_a_text_in_several_chunks_is_embedded_once(
+    fresh_store: ChunkStore, use: UseEmbeddings, corpus_chunks: list[Chunk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chunk = next(c for c in corpus_chunks if len(split_sentences(c.text, c.language)) > 2)
+    again = replace(chunk, id="again", case_study_id="another-action")
+    cover = replace(corpus_chunks[0], id="cover", section=NOTES_SECTION)
+    embedded: list[str] = []
+    embed_documents = use.embed_documents
+
+    def recording(texts: list[str]) -> list[list[float]]:
+        embedded.extend(texts)
+        return embed_documents(texts)
+
+    monkeypatch.setattr(use, "embed_documents", recording)
+    vectors = fresh_store.embed([chunk, cover, again, replace(cover, id="cover-again")])
+    assert sorted(embedded) == sorted([cover.text, *split_sentences(chunk.text, chunk.language)])
+    assert vectors.passages["again"] == vectors.passages[chunk.id]
+    assert vectors.passages["cover-again"] == vectors.passages[cover.id]
+
+
+def test_vectors_of_chunks_embedded_together_are_those_of_each_text_embedded_alone(
+    fresh_store: ChunkStore, use: UseEmbeddings, corpus_chunks: list[Chunk]
+) -> None:
+    notes = replace(corpus_chunks[1], id="notes-1", section=NOTES_SECTION)
+    repeated = [replace(c, id=f"{c.id}-again") for c in _some(corpus_chunks)[:3]]
+    chunks = [*_some(corpus_chunks), notes, *repeated]
+    vectors = fresh_store.embed(chunks)
+    rows = [row for chunk in chunks for row, _ in vectors.sentences.get(chunk.id, [])]
+    alone = {text: use.embed_documents([text])[0] for text in {row.text for row in rows} | {notes.text}}
+    for chunk in chunks:
+        for row, vector in vectors.sentences.get(chunk.id, []):
+            assert np.allclose(vector, alone[row.text], rtol=0, atol=1e-6)
+    assert np.allclose(vectors.passages[notes.id], alone[notes.text], rtol=0, atol=1e-6)
+
+
+def test_chunks_of_one_ingest_group_are_written_in_one_call(
+    fresh_store: ChunkStore, corpus_chunks: list[Chunk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chunks = corpus_chunks[:300]
+    vectors = fresh_store.embed(chunks)
+    collection = fresh_store._collection
+    calls: list[int] = []
+    upsert = collection.upsert
+
+    def counting(**records: Any) -> None:
+        calls.append(len(records["ids"]))
+        upsert(**records)
+
+    monkeypatch.setattr(collection, "upsert", counting)
+    fresh_store.add(chunks, vectors)
+    assert calls == [len(chunks)]
+    assert fresh_store.count() == len(chunks)
 
 
 def test_a_chunk_of_one_sentence_lends_it_its_own_vector(
