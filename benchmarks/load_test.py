@@ -126,11 +126,12 @@ def user(url: str, until: float, index: int, latencies: dict, errors: list, lock
 
 
 def percentile(values: list[float], q: float) -> float | None:
+    """In seconds, to 10 µs: a repeated search in process takes well under a millisecond."""
     if not values:
         return None
     if len(values) == 1:
-        return round(values[0], 3)
-    return round(statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1], 3)
+        return round(values[0], 5)
+    return round(statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1], 5)
 
 
 def run(users: int, seconds: float, work: Path) -> dict:
