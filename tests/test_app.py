@@ -273,13 +273,16 @@ def test_browser_chat_lessons_and_library_tabs(app_url: str, tmp_path: Path) -> 
 # ---- server mode -----------------------------------------------------------------------------
 
 
-def test_app_on_a_chroma_server_shows_a_down_server_and_recovers_without_restart(
+def test_app_on_a_chroma_server_answers_from_memory_while_it_is_down_and_ingests_once_it_is_back(
     chroma_server: ChromaServer, tmp_path: Path
 ) -> None:
-    from gradio_client import Client
+    """Questions need only the indexes in memory; an upload needs the server: it is refused
+    while the server is down, saying so, and goes in once it is back, in the same app process."""
+    from gradio_client import Client, handle_file
     from gradio_client.exceptions import AppError
 
     collection = f"app{os.getpid()}"
+    case = synthetic_case("fr_senegal_2015-2017_donnees_migration_de_travail.txt", tmp_path)
     with running_app(
         tmp_path / "home", CASEBOOK_CHROMA_URL=chroma_server.url, CASEBOOK_COLLECTION=collection
     ) as url:
@@ -287,9 +290,11 @@ def test_app_on_a_chroma_server_shows_a_down_server_and_recovers_without_restart
         assert client.predict("refuge", api_name="/search")  # the bundled library, on the server
         chroma_server.stop()
         try:
+            answer = client.predict("Qui gère le refuge ?", None, api_name="/ask")
+            assert answer["citations"] and not answer["abstained"]
             with pytest.raises(AppError, match=r"Chroma server at http://127\.0\.0\.1:\d+ is not reachable"):
-                client.predict("Qui gère le refuge ?", None, api_name="/ask")
+                client.predict([handle_file(str(case))], api_name="/ingest")
         finally:
             chroma_server.start()
-        answer = client.predict("Qui gère le refuge ?", None, api_name="/ask")  # same app process
-        assert answer["citations"] or answer["nearest"]
+        rows, *_ = client.predict([handle_file(str(case))], api_name="/ingest")
+        assert rows["data"][0][:2] == [case.name, "added"]
