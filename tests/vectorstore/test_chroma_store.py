@@ -122,38 +122,36 @@ def test_a_text_chunk_s_vector_is_made_from_its_sentences_vectors(
     assert np.allclose(stored, mean / np.linalg.norm(mean), atol=1e-5)
 
 
+@pytest.fixture
+def embedded(use: UseEmbeddings, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts the store hands the embedding model, in order."""
+    texts: list[str] = []
+    embed_documents = use.embed_documents
+
+    def recording(batch: list[str]) -> list[list[float]]:
+        texts.extend(batch)
+        return embed_documents(batch)
+
+    monkeypatch.setattr(use, "embed_documents", recording)
+    return texts
+
+
 def test_no_text_is_embedded_twice(
-    fresh_store: ChunkStore, use: UseEmbeddings, corpus_chunks: list[Chunk], monkeypatch: pytest.MonkeyPatch
+    fresh_store: ChunkStore, corpus_chunks: list[Chunk], embedded: list[str]
 ) -> None:
     text = next(c for c in corpus_chunks if len(split_sentences(c.text, c.language)) > 2)
     notes = replace(corpus_chunks[0], id="notes-0", section=NOTES_SECTION)
     one = replace(corpus_chunks[0], id="one-sentence", text="The shelter opened in 2017 in Amman.")
-    embedded: list[str] = []
-    embed_documents = use.embed_documents
-
-    def recording(texts: list[str]) -> list[list[float]]:
-        embedded.extend(texts)
-        return embed_documents(texts)
-
-    monkeypatch.setattr(use, "embed_documents", recording)
     fresh_store.add([text, notes, one])
     assert sorted(embedded) == sorted([notes.text, one.text, *split_sentences(text.text, text.language)])
 
 
 def test_a_text_in_several_chunks_is_embedded_once(
-    fresh_store: ChunkStore, use: UseEmbeddings, corpus_chunks: list[Chunk], monkeypatch: pytest.MonkeyPatch
+    fresh_store: ChunkStore, corpus_chunks: list[Chunk], embedded: list[str]
 ) -> None:
     chunk = next(c for c in corpus_chunks if len(split_sentences(c.text, c.language)) > 2)
     again = replace(chunk, id="again", case_study_id="another-action")
     cover = replace(corpus_chunks[0], id="cover", section=NOTES_SECTION)
-    embedded: list[str] = []
-    embed_documents = use.embed_documents
-
-    def recording(texts: list[str]) -> list[list[float]]:
-        embedded.extend(texts)
-        return embed_documents(texts)
-
-    monkeypatch.setattr(use, "embed_documents", recording)
     vectors = fresh_store.embed([chunk, cover, again, replace(cover, id="cover-again")])
     assert sorted(embedded) == sorted([cover.text, *split_sentences(chunk.text, chunk.language)])
     assert vectors.passages["again"] == vectors.passages[chunk.id]
