@@ -36,7 +36,7 @@ CANDIDATE_PASSAGES = 8  # passages whose sentences the extractive engine weighs
 MAX_LISTED_ACTIONS = 4
 PASSAGES_PER_ACTION = 3  # content passages of one Action weighed for a list across Actions
 MAX_PLACE_PASSAGES = 64  # passages weighed for "which Actions … in Spain?" among those naming Spain
-# Of two Actions in one country, the one with the passage closest in meaning among its best few
+# Of several Actions in one country, the one with the passage closest in meaning among its best few
 # found (found by the fused search, whose first is not always the closest by meaning).
 CLOSEST_OF = 3
 
@@ -215,8 +215,8 @@ class AnswerRouter:
 
     def _one_per_country(self, q: Question, scope: Scope) -> Scope:
         """Of several Actions in one country that the question does not tell apart (by years,
-        see `resolve_scope`), the one whose passages come closest to the question (`CLOSEST_OF`), unless the
-        question asks about several Actions ("both", "which Actions")."""
+        see `resolve_scope`), the one whose passages come closest to the question (`CLOSEST_OF`),
+        unless the question asks about several Actions ("both", "which Actions")."""
         countries = [a.country for a in scope.actions]
         if len(set(countries)) == len(countries) or q.wants("actions") or q.wants("several"):
             return scope
