@@ -48,7 +48,6 @@ class LexicalIndex:
 
     def __init__(self, chunks: Sequence[Chunk], weights: BM25Weights, analyzer: TermAnalyzer) -> None:
         self.chunks = list(chunks)
-        self.by_id = {chunk.id: chunk for chunk in self.chunks}
         self._rows = {chunk.id: row for row, chunk in enumerate(self.chunks)}
         self._columns = FilterColumns(self.chunks)
         self._weights = weights
@@ -100,11 +99,6 @@ class LexicalIndex:
     def row(self, chunk_id: str) -> int | None:
         """The row of the chunk `chunk_id` (its place in `chunks`); None when it is not one of them."""
         return self._rows.get(chunk_id)
-
-    def is_kept(self, kept: np.ndarray, chunk_id: str) -> bool:
-        """Whether the chunk `chunk_id` is one of this index's and `kept` (from `kept`) keeps it."""
-        row = self.row(chunk_id)
-        return row is not None and bool(kept[row])
 
     def search(
         self, query: str, k: int, filters: SearchFilters | None = None, language: str | None = None
