@@ -100,10 +100,15 @@ def counted_nouns(question: Question) -> tuple[str, ...]:
     preposition, a verb in -ed), but a verb may hide among them ("how many people took part"), so
     the first word is the second guess; "combien de membres comptait" -> ("membres",): French,
     Spanish and Portuguese put the noun first. () when the question says nothing it counts."""
-    counted = COUNTED.search(fold(question.text))
+    return _counted_nouns(question.text, question.language)
+
+
+@lru_cache(maxsize=256)  # read for every candidate sentence of a count question (`counted_figures`)
+def _counted_nouns(text: str, language: str) -> tuple[str, ...]:
+    counted = COUNTED.search(fold(text))
     if not counted:
         return ()
-    if question.language != "en":
+    if language != "en":
         return (words(counted.group(1))[0],)
     stopwords = question_words().stopwords
     said: list[str] = []
