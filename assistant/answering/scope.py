@@ -10,7 +10,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.answering.questions import TOKEN, YEAR, shared_prefix
+from assistant.answering.questions import TOKEN, YEAR, question_words, shared_prefix
+from assistant.answering.translations import closest_name
 from assistant.library.records import ActionRecord
 from ingest.countries import cities_in, countries_in, country_code, country_names, name_index
 from ingest.taxonomy import Criterion, Taxonomy
@@ -27,6 +28,8 @@ MIN_TYPO_LENGTH = 5  # shorter words are too close to too many others to be read
 ADJECTIVE_ENDING = re.compile(
     r"(ians?|iens?|iennes?|eens?|eennes?|enses?|eses?|esas?|[aie]n[oa]s?|aises?|ais|oises?|ois|i)$"
 )
+CITY_WORD = re.compile(r"\b(?:city|cities|town|towns|villes?|ciudad|ciudades|cidades?)\b")  # on folded text
+MIN_ADJECTIVE_LENGTH = 5  # "sur" (south, on) names no Suriname
 ADJECTIVE_START = 4  # first letters of a country's name its adjectives keep at least (ghan-éen)
 ADJECTIVE_CHANGE = 4  # letters an adjective may put between the name's first letters and its ending
 GENERIC_CRITERION_WORDS = frozenset(
@@ -64,9 +67,47 @@ def resolve_scope(
     )
     named, matched = _by_years(named, matched, YEAR.findall(question))
     places = frozenset(
-        code for name, code in countries.items() if code not in held.by_code and name not in unknown
+        code
+        for code in {c for name, c in countries.items() if name not in unknown} | _cities_country(folded)
+        if code not in held.by_code
     )
     return Scope(tuple(named), unknown, _criterion(folded, tokens, taxonomy), matched, places)
+
+
+def _cities_country(folded: str) -> set[str]:
+    """The country a question's city word is qualified by ("which Spanish city", "qué ciudad
+    belga", "quelle ville allemande"): the adjective before or after it, read as a country's
+    (`_country_of_adjective`)."""
+    found: set[str] = set()
+    for match in CITY_WORD.finditer(folded):
+        before = TOKEN.findall(folded[: match.start()])[-1:]
+        after = TOKEN.findall(folded[match.end() :])[:1]
+        found |= {code for word in (*before, *after) if (code := _country_of_adjective(word))}
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _country_of_adjective(word: str) -> str | None:
+    """The country an adjective names, in any language ("belga", "allemande", "Spanish"): of the
+    countries with a one-word name starting with the word's first three letters, the one whose
+    names the word, as written or capitalised, is clearly closest to in meaning (`closest_name`)."""
+    if len(word) < MIN_ADJECTIVE_LENGTH or word in question_words().stopwords:
+        return None
+    candidates = _countries_by_start().get(word[:3])
+    return closest_name((word, word.capitalize()), candidates) if candidates else None
+
+
+@lru_cache(maxsize=1)
+def _countries_by_start() -> dict[str, dict[str, frozenset[str]]]:
+    """Every country's one-word names as printed (Bélgica, Allemagne, Spain) by their first three
+    letters, folded: start -> code -> names. Words of longer names are left out: "partie
+    néerlandaise" of Sint Maarten's is an adjective of another country."""
+    by_start: dict[str, dict[str, set[str]]] = {}
+    for code in sorted(set(name_index().values())):
+        for name in country_names(code):
+            if len(words(name)) == 1:
+                by_start.setdefault(fold(name)[:3], {}).setdefault(code, set()).add(name)
+    return {start: {code: frozenset(n) for code, n in held.items()} for start, held in by_start.items()}
 
 
 def _named_actions(

@@ -24,6 +24,7 @@ from babel.units import format_unit
 
 from assistant.answering.answers import Answer
 from assistant.answering.questions import MONTHS, SPELLED_NUMBERS, YEAR, Question, cognates, question_words
+from assistant.answering.translations import translates
 from ingest.countries import cities_in, countries_in, country_code
 from ingest.taxonomy import Taxonomy
 from ingest.text import fold, words
@@ -42,6 +43,7 @@ COUNTED = re.compile(
     r"([a-z]{3,}(?:[ '-][a-z]+)*)"
 )
 COUNTED_WORDS = 3  # "private employment agencies": in English the noun comes after its modifiers
+FOLLOWING_WORDS = 5  # "86 foreign service and labour officers": what a figure counts may come fifth
 # Two spellings of one noun in two languages share most of their letters in order (difflib's
 # ratio): counsellors/conseillers 0.82, members/miembros 0.80; agents/agencies 0.71 are two nouns.
 SPELLING_RATIO = 0.8
@@ -84,7 +86,9 @@ def _figure(sentence: str, source: str, question: Question) -> str | None:
     """The count the question asks for: the figure followed by what the question counts ("19
     members" for "how many members"), else the sentence's only figure; None when unclear."""
     counted = counted_nouns(question)
-    candidates = counted_figures(question, sentence, source)
+    candidates = counted_figures(question, sentence, source) or counted_figures(
+        question, sentence, source, translated=True
+    )
     if not candidates or (len(candidates) > 1 and not counted):
         return None
     value, following = candidates[0]
@@ -119,14 +123,26 @@ def _counted_nouns(text: str, language: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(said[-1:] + said[:1]))
 
 
-def counted_figures(question: Question, sentence: str, source: str) -> list[tuple[Decimal, str]]:
+def counted_figures(
+    question: Question, sentence: str, source: str, translated: bool = False
+) -> list[tuple[Decimal, str]]:
     """The sentence's figures of what the question counts ("19 members" for "how many
-    members"), by the likeliest noun that it counts (`counted_nouns`); all its figures when the
-    question names nothing it counts."""
+    members"), by the likeliest noun that it counts (`counted_nouns`) spelled alike or, when
+    `translated` and the sentence is in another language, translated ("5.640 solicitudes" for
+    "how many applications": a word model, loaded only when spelling finds no count); all its
+    figures when the question names nothing it counts."""
     candidates = figures(sentence, source)
     nouns = counted_nouns(question)
     for noun in nouns:
         if found := [c for c in candidates if any(_same_noun(noun, w) for w in words(c[1]))]:
+            return found
+        if (
+            translated
+            and source != question.language
+            and (
+                found := [c for c in candidates if translates(noun, [w for w in words(c[1]) if len(w) >= 3])]
+            )
+        ):
             return found
     return [] if nouns else candidates
 
@@ -142,33 +158,34 @@ def _same_noun(a: str, b: str) -> bool:
 
 def figures(sentence: str, source: str) -> list[tuple[Decimal, str]]:
     """Every count in the sentence (digits or a number word, years and days of dates aside),
-    with the three words that follow it, in order."""
+    with the words that follow it (`FOLLOWING_WORDS`), in order."""
     return list(_figures(sentence, source))
 
 
 @lru_cache(maxsize=8192)  # the sentences of the passages found recur from question to question
 def _figures(sentence: str, source: str) -> tuple[tuple[Decimal, str], ...]:
+    """What follows a figure ends at the next one ("15 institutions and 19 members": 15 counts
+    institutions, not members)."""
     spelled = _spelled()
-    found: list[tuple[int, Decimal, str]] = []
+    found: list[tuple[int, int, Decimal | None]] = []  # start, end, value (None: a year or a day)
     for match in NUMBER.finditer(sentence):
-        following = sentence[match.end() : match.end() + 40]
-        next_word = fold(following).split()[:1]
-        if YEAR.fullmatch(match.group(0)) or (next_word and next_word[0].strip(",.") in MONTHS):
-            continue  # a year, or the day of a date, is no count
-        value = _number(match.group(0), source)
-        if value is not None:
-            found.append(
-                (
-                    match.start(),
-                    value,
-                    " ".join(following.split()[:3]) if not following.startswith("%") else following,
-                )
-            )
+        next_word = fold(sentence[match.end() : match.end() + 20]).split()[:1]
+        dated = YEAR.fullmatch(match.group(0)) or (next_word and next_word[0].strip(",.") in MONTHS)
+        value = None if dated else _number(match.group(0), source)  # a year or a date's day counts nothing
+        found.append((match.start(), match.end(), value))
     for match in re.finditer(r"[^\W\d_]+", sentence):
         if (word := fold(match.group(0))) in spelled:
-            following = " ".join(sentence[match.end() : match.end() + 40].split()[:3])
-            found.append((match.start(), Decimal(spelled[word]), following))
-    return tuple((value, following) for _, value, following in sorted(found, key=lambda f: f[0]))
+            found.append((match.start(), match.end(), Decimal(spelled[word])))
+    found.sort(key=lambda f: f[0])
+    counts: list[tuple[Decimal, str]] = []
+    for i, (_, end, value) in enumerate(found):
+        if value is None:
+            continue
+        following = sentence[end : found[i + 1][0] if i + 1 < len(found) else len(sentence)][:80]
+        counts.append(
+            (value, following if following.startswith("%") else " ".join(following.split()[:FOLLOWING_WORDS]))
+        )
+    return tuple(counts)
 
 
 @lru_cache(maxsize=8192)  # a duration question checks each candidate sentence more than once

@@ -135,6 +135,30 @@ def test_a_city_asked_in_a_named_country_is_one_of_that_country() -> None:
     assert holds_answer(question, _sentence("The delegation visited Berlin, in Germany.", country="Jamaica"))
 
 
+def test_a_place_asked_about_is_named_by_its_country_or_one_of_its_cities() -> None:
+    question = replace(analyse("¿Qué ciudad belga visitó la delegación?"), places=frozenset({"BE"}))
+    assert not holds_answer(
+        question, _sentence("MIEUX a travaillé avec les refuges d’Amman.", country="Jordanie")
+    )
+    assert holds_answer(question, _sentence("La délégation s’est rendue à Bruxelles.", country="Jordanie"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "¿Cómo se llamaba la experta lituana que trabajó en Armenia?",
+        "What was the name of the Lithuanian expert who worked in Armenia?",
+    ],
+)
+def test_a_question_for_a_name_is_answered_only_by_a_sentence_giving_one_it_does_not(question: str) -> None:
+    """Countries, the question's own words and its first word are no answer to "what name"."""
+    asked = analyse(question)
+    roles = "Les experts venaient de Lituanie, des Pays-Bas et de République tchèque."
+    assert not holds_answer(asked, _sentence(roles, country="Arménie"))
+    named = "L’experte lituanienne, Mme Rasa Kazlauskienė, a formé les agents."
+    assert holds_answer(asked, _sentence(named, country="Arménie"))
+
+
 def test_a_fact_placed_in_a_city_is_not_told_by_a_sentence_about_another_country() -> None:
     question = analyse(
         "¿Cuántos migrantes fueron interceptados en el puesto fronterizo de Ciudad del Este en 2015?"

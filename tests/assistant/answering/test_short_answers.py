@@ -33,6 +33,19 @@ def test_an_english_count_names_its_noun_last_and_the_noun_may_be_spelled_the_ot
     assert _fact("Combien de conseillers les formateurs ont-ils formés ?", sentence, "en", "Ghana") == "212"
 
 
+def test_a_count_in_another_language_is_of_the_counted_noun_translated() -> None:
+    """ "Solicitudes" are applications; "agents" and "gardes-frontières" are not, and what a figure
+    counts may come several words after it ("86 foreign service and labour officers")."""
+    sentence = (
+        "Las tres brigadas móviles registraron 5.640 solicitudes entre agosto de 2019 y febrero de 2020."
+    )
+    assert _fact("How many applications did the mobile teams register?", sentence, "es", "Ecuador") == "5,640"
+    sentence = "Enfin, 19 agents de la DAR et 31 gardes-frontières ont été formés aux nouvelles procédures."
+    assert _fact("How many asylum applications were registered?", sentence, "fr", "Arménie") is None
+    sentence = "Over 2017 and 2018, 86 foreign service and labour officers were trained in Manila."
+    assert _fact("¿Cuántos funcionarios fueron formados en Manila?", sentence, "en", "Philippines") == "86"
+
+
 def test_a_question_counting_nothing_it_names_takes_no_article_for_its_noun() -> None:
     """ "The number of the decision" counts no "the": the sentence's only figure is no answer to
     what is unsaid, and two figures are unclear."""
