@@ -111,22 +111,27 @@ class _PlaceNames:
     """Place names (their folded words joined by single spaces) -> alpha-2 code."""
 
     codes: dict[str, str]
-    longest: int  # the most words in one name
+    starts: dict[str, int]  # the first word of each name -> the most words in a name it starts
 
     @classmethod
     def of(cls, codes: dict[str, str]) -> _PlaceNames:
-        return cls(codes, max((name.count(" ") + 1 for name in codes), default=0))
+        starts: dict[str, int] = {}
+        for name in codes:
+            first, _, rest = name.partition(" ")
+            starts[first] = max(starts.get(first, 0), rest.count(" ") + 2 if rest else 1)
+        return cls(codes, starts)
 
     def found_in(self, text: str) -> dict[str, str]:
-        """Every name in `text`, as whole words: name -> code."""
+        """Every name in `text`, as whole words: name -> code, shortest names first. Only the
+        words that start a name are tried, each for the lengths of its names."""
         tokens = words(text)
-        found: dict[str, str] = {}
-        for size in range(1, self.longest + 1):
-            for start in range(len(tokens) - size + 1):
+        found: list[tuple[int, int, str]] = []
+        for start, token in enumerate(tokens):
+            for size in range(1, min(self.starts.get(token, 0), len(tokens) - start) + 1):
                 span = " ".join(tokens[start : start + size])
                 if span in self.codes:
-                    found[span] = self.codes[span]
-        return found
+                    found.append((size, start, span))
+        return {span: self.codes[span] for _, _, span in sorted(found)}
 
 
 @cache
@@ -142,20 +147,21 @@ def countries_in(text: str) -> dict[str, str]:
 @cache
 def _city_index() -> _PlaceNames:
     """Folded city names -> alpha-2 code of the city's country, from the cache folder, else built.
-    Kept as each code's names with the longest name's length: some 60,000 names read that way take
-    half the time of a name -> code object, and their lengths need not be counted again."""
+    Kept as each code's names, with the lengths of the names each first word starts: some 60,000
+    names read that way take half the time of a name -> code object, and their lengths need not be
+    counted again."""
     saved = cached_json("cities", _sources(), lambda: _saved_places(_PlaceNames.of(_build_city_index())))
     codes: dict[str, str] = {}
     for code, names in saved["names"].items():
         codes.update(dict.fromkeys(names, code))
-    return _PlaceNames(codes, saved["longest"])
+    return _PlaceNames(codes, saved["starts"])
 
 
 def _saved_places(places: _PlaceNames) -> dict[str, Any]:
     by_code: dict[str, list[str]] = defaultdict(list)
     for name, code in places.codes.items():
         by_code[code].append(name)
-    return {"longest": places.longest, "names": by_code}
+    return {"starts": places.starts, "names": by_code}
 
 
 def _build_city_index() -> dict[str, str]:
