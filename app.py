@@ -485,7 +485,7 @@ def prepare(settings: Settings) -> Casebook:
             bar.refresh()
 
         casebook.ensure_library(progress)
-    casebook.ask("Quelle organisation gère le refuge ?")  # warm-up: loads the embedding model
+    casebook.warm_up()
     return casebook
 
 

@@ -14,6 +14,7 @@ from assistant.answering.answers import Answer
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.pipeline import AskPipeline
 from assistant.answering.request import AskRequest
+from assistant.answering.short_answers import load_formats
 from assistant.library.index import IngestReport, Library, ProgressCallback
 from assistant.library.records import ActionRecord
 from assistant.library.stats import Stats
@@ -22,6 +23,7 @@ from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import ScoredChunk
 
 log = logging.getLogger(__name__)
+WARM_UP_QUESTION = "Quelle organisation gère le refuge ?"  # any question: it loads the model and indexes
 
 
 class Casebook:
@@ -30,6 +32,13 @@ class Casebook:
         self.settings.apply_environment()
         self.library = Library(self.settings)
         self.pipeline = AskPipeline(self.library, self.settings)
+
+    def warm_up(self) -> None:
+        """Load now what the first questions would wait for: the embedding model and the
+        in-memory indexes (one question answered), and the number and date formats of every
+        language the library answers in."""
+        self.ask(WARM_UP_QUESTION)
+        load_formats(self.library.taxonomy.languages)
 
     # ---- library -------------------------------------------------------------------------
 
