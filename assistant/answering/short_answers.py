@@ -134,14 +134,16 @@ def counted_figures(
     question: Question, sentence: str, source: str, translated: bool = False
 ) -> list[tuple[Decimal, str]]:
     """The sentence's figures of what the question counts ("19 members" for "how many
-    members"), by the likeliest noun that it counts (`counted_nouns`) spelled alike or, when
-    `translated` and the sentence is in another language, translated ("5.640 solicitudes" for
-    "how many applications": a word model, loaded only when spelling finds no count); all its
-    figures when the question names nothing it counts."""
+    members"), by the likeliest noun that it counts (`counted_nouns`) spelled alike (`_same_noun`,
+    loosely in the question's language) or, when `translated` and the sentence is in another
+    language, spelled loosely alike or translated ("5.640 solicitudes" for "how many
+    applications": a word model, loaded only when spelling finds no count); all its figures when
+    the question names nothing it counts."""
     candidates = figures(sentence, source)
     nouns = counted_nouns(question)
+    loosely = translated or source == question.language
     for noun in nouns:
-        if found := [c for c in candidates if any(_same_noun(noun, w) for w in words(c[1]))]:
+        if found := [c for c in candidates if any(_same_noun(noun, w, loosely) for w in words(c[1]))]:
             return found
         if (
             translated
@@ -155,12 +157,18 @@ def counted_figures(
 
 
 @lru_cache(maxsize=8192)
-def _same_noun(a: str, b: str) -> bool:
-    """The counted noun across languages: cognates, four letters in common (membres/members), or
-    the same word spelled the other language's way (conseillers/counsellors, réponses/responses)."""
+def _same_noun(a: str, b: str, loosely: bool) -> bool:
+    """The counted noun across languages: cognates, four letters in common (membres/members), or,
+    `loosely`, the same word spelled the other language's way (conseillers/counsellors,
+    réponses/responses; but officials/oficinas too, so that a sentence of another language
+    counting it only so is weighed with those counting it translated, `counted_figures`)."""
     if cognates(a, b) or (len(a) >= 4 and len(b) >= 4 and a[:4] == b[:4]):
         return True
-    return min(len(a), len(b)) >= SPELLING_LENGTH and SequenceMatcher(None, a, b).ratio() >= SPELLING_RATIO
+    return (
+        loosely
+        and min(len(a), len(b)) >= SPELLING_LENGTH
+        and SequenceMatcher(None, a, b).ratio() >= SPELLING_RATIO
+    )
 
 
 def figures(sentence: str, source: str) -> list[tuple[Decimal, str]]:

@@ -19,10 +19,9 @@ import numpy as np
 from vectorstore.embeddings import USE_MULTILINGUAL, make_embeddings
 
 TRANSLATION_SIMILARITY = 0.55
-ADJECTIVE_SIMILARITY = (
-    0.6  # "belga" and "Bélgica" 0.77, "Spanish" and "Spain" 0.76, "sueca" and "Suecia" 0.60
-)
-ADJECTIVE_MARGIN = 0.05  # over the next country's name: "polaco" is polonia's, not polinesia's
+# "belga" and "Bélgica" 0.77, "Spanish" and "Spain" 0.76, "sueca" and "Suecia" 0.60
+ADJECTIVE_SIMILARITY = 0.6
+ADJECTIVE_MARGIN = 0.05  # over the next country's names ("belga": Bélgica 0.77, Belarús 0.57)
 CACHED_WORDS = 65536  # the words next to a library's figures, and the questions' counted nouns
 
 _vectors: dict[str, np.ndarray] = {}

@@ -37,13 +37,3 @@ def test_an_ask_encodes_its_question_once(
     corpus_casebook.ask(question)
     assert len(asked) > 1
     assert encoded == [question]
-
-
-def test_a_warm_up_answers_once_and_reads_every_languages_number_formats(corpus_casebook: Casebook) -> None:
-    """What the web app does before serving: the first fact written in English, French, Spanish
-    or Portuguese then reads no locale file."""
-    from babel import localedata
-
-    localedata._cache.clear()  # as in a new process (read again on demand)
-    corpus_casebook.warm_up()
-    assert set(corpus_casebook.library.taxonomy.languages) <= set(localedata._cache)

@@ -3,6 +3,9 @@ acronyms read from a cited sentence in another language."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from assistant.answering.questions import analyse
 from assistant.answering.short_answers import short_answer
 from ingest.taxonomy import load_taxonomy
@@ -106,3 +109,22 @@ def test_a_question_asking_for_an_explanation_has_no_short_answer() -> None:
 def test_a_sentence_naming_several_organisations_gives_no_short_answer() -> None:
     sentence = "One shelter is run by the State, the other by the JWU, an NGO funded by the State."
     assert _fact("Which organisation runs the shelter?", sentence, "en") is None
+
+
+def test_the_formats_of_each_language_are_read_before_the_first_fact_is_written() -> None:
+    """In a new process (Babel keeps what it read), `load_formats` reads each language's locale
+    data (and the root locale they inherit from); writing a figure afterwards reads none."""
+    script = (
+        "from babel import localedata\n"
+        "read = []\n"
+        "load = localedata.load\n"
+        "localedata.load = lambda name, *a, **k: read.append(name) or load(name, *a, **k)\n"
+        "from assistant.answering.short_answers import load_formats\n"
+        "from babel.numbers import format_decimal\n"
+        "load_formats(['en', 'pt'])\n"
+        "before = set(read)\n"
+        "format_decimal(655000, locale='pt')\n"
+        "print(sorted(before - {'root'}), sorted(set(read) - before))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[0] == "['en', 'pt'] []"
