@@ -280,8 +280,9 @@ def holds_answer(question: Question, sentence: ScoredSentence) -> bool:
     one of them and, in the question's language, shares a word of the question besides its
     names, places and figures (what is asked of the subject, not only who it is: "when was the
     OCRO established?" is not answered by the date the OCRO asked for support); it names one of
-    the places the question names that are no Action's country (or a city of it); when it asks for a city, it
-    names another (`_names_another_city`); it tells of no other country when the question places
+    the places the question names that are no Action's country (or a city of it); when it asks
+    for a city, it names another (`_names_another_city`); when it asks for a name, it gives one
+    the question does not (`_gives_a_name`); it tells of no other country when the question places
     its fact in a city of the Action's country (`_told_of_elsewhere`); when the question gives names
     as known ("besides X and Y") and asks for no figure or date, it names another; and it holds
     every year the question asks about ("in 2020": a sentence about 2021 does not answer it). A
@@ -369,12 +370,12 @@ def _gives_a_name(question: Question, sentence: str) -> bool:
     or an acronym (`names_in`; its first word alone aside, capitalised whatever it is) that is
     no country or city, no word of the question, and no acronym of the glossary entries the
     question uses ("POS" are the SOPs it asks about)."""
-    first = fold(sentence.split(maxsplit=1)[0]) if sentence.strip() else ""
+    first = fold(sentence.split(maxsplit=1)[0]).strip(",.;:") if sentence.strip() else ""
     places = {word for place in (*countries_in(sentence), *_cities_named(sentence)) for word in place.split()}
     asked = set(TOKEN.findall(fold(question.text)))
     glossary = {fold(form) for entry in question.glossary for form in entry.all_acronyms()}
     return any(
-        name != first.strip(",.;:")
+        name != first
         and name not in glossary
         and any(word not in places and not any(cognates(word, a) for a in asked) for word in name.split())
         for name in names_in(sentence)
