@@ -48,3 +48,12 @@ def test_known_terms_survive_a_json_round_trip() -> None:
     analyzer = TermAnalyzer()
     analyzer.document_terms("Les réfugiés syriens", "fr")
     assert TermAnalyzer(analyzer.known).query_terms("refugies", "fr") == ["refugi"]
+
+
+def test_words_are_stemmed_by_libstemmer_in_c() -> None:
+    # PyStemmer is a dependency: without it snowballstemmer falls back to pure Python, 100x slower
+    import Stemmer
+
+    from vectorstore.analysis import _stemmer
+
+    assert isinstance(_stemmer("fr"), Stemmer.Stemmer)

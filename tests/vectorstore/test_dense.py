@@ -60,8 +60,25 @@ def test_a_search_returns_only_the_rows_kept_and_no_more_than_there_are() -> Non
     assert found == [(0, pytest.approx(0.6)), (2, 0.0)]
 
 
-def test_equal_similarities_keep_row_order() -> None:
-    found = DenseIndex(np.ones((3, 2), dtype=np.float32) / np.sqrt(2), "m").search([1.0, 0.0], 3)
+@pytest.mark.parametrize("share_kept", [0.05, 0.5], ids=["few rows: computed alone", "many: scanned"])
+def test_a_filtered_search_ranks_its_rows_as_a_full_scan_does(share_kept: float) -> None:
+    rng = np.random.default_rng(1)
+    vectors = rng.standard_normal((8000, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    query = vectors[7] + vectors[300]
+    query /= np.linalg.norm(query)
+    kept = rng.random(8000) < share_kept
+    kept[[7, 300]] = True
+    expected = sorted(np.flatnonzero(kept), key=lambda row: -float(vectors[row] @ query))[:5]
+    found = DenseIndex(vectors, "m").search(query, 5, kept)
+    assert [row for row, _ in found] == expected
+    assert [s for _, s in found] == pytest.approx([max(0.0, float(vectors[r] @ query)) for r in expected])
+
+
+@pytest.mark.parametrize("kept", [None, np.array([True] * 3 + [False] * 60)], ids=["scan", "few rows"])
+def test_equal_similarities_keep_row_order(kept: np.ndarray | None) -> None:
+    vectors = np.ones((63, 2), dtype=np.float32) / np.sqrt(2)
+    found = DenseIndex(vectors, "m").search([1.0, 0.0], 3, kept)
     assert [row for row, _ in found] == [0, 1, 2]
 
 
