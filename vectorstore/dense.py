@@ -5,8 +5,7 @@ store (`ChunkStore.all_passages`), so the lexical index's filter masks (`Lexical
 which rows a filtered search may return. A search is one matrix-vector product over all the
 passages (about 2 ms for 20,000 passages of 512 dimensions), kept for the query's next searches:
 a question is searched several times with other filters but the same vector. A search kept to a
-few rows (a resolved Action's passages) computes those rows only, so a question scoped to one
-Action never pays for the scan. Exact, so it finds
+few rows (a resolved Action's passages, `FEW_ROWS`) computes those rows only. Exact, so it finds
 what Chroma's filtered query finds without its cost (a filtered Chroma query passes over the whole
 collection) and without the recall an approximate (HNSW) index loses. Chroma stays the persistent
 store; the index is saved beside the lexical one and rebuilt with it whenever the store changes.
@@ -83,12 +82,12 @@ class DenseIndex:
         if len(rows) * FEW_ROWS < len(self):  # a scoped search: only its rows, not the whole scan
             similarities = self._some_similarities(vector, rows)
             best = best_rows(similarities, np.arange(len(rows)), k)
-            return [(int(rows[i]), min(1.0, max(0.0, float(similarities[i])))) for i in best]
-        similarities = self._similarities(vector.tobytes())
-        return [
-            (int(row), min(1.0, max(0.0, float(similarities[row]))))
-            for row in best_rows(similarities, rows, k)
-        ]
+            found, scores = rows[best], similarities[best]
+        else:
+            similarities = self._similarities(vector.tobytes())
+            found = best_rows(similarities, rows, k)
+            scores = similarities[found]
+        return [(int(row), min(1.0, max(0.0, float(s)))) for row, s in zip(found, scores, strict=True)]
 
     def _some_similarities(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """The cosine similarity of each of `rows` to the query, gathered `GATHERED` rows at a time:
